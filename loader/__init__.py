@@ -1,0 +1,1 @@
+"""Read, validate and load YAML and CSV input into the graph."""

@@ -1,0 +1,258 @@
+"""Turn parsed YAML or CSV rows into typed nodes and relationships, checking each field.
+
+Every problem is collected, not raised, so one run reports all of them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, NODE_BY_LABEL, NODE_BY_SECTION,
+                             REL_BY_NAME, STRING, NodeType, Prop, RelType, rels_from, rels_into)
+
+from .problems import Location, Problem
+
+LOADER_SET = {"dataset"}  # properties only the loader sets
+_ID = re.compile(ID_PATTERN)
+
+
+@dataclass
+class NodeItem:
+    label: str
+    props: dict[str, Any]
+    where: Location
+
+    @property
+    def id(self) -> str:
+        return self.props["id"]
+
+
+@dataclass
+class RelItem:
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any]
+    where: Location
+    field: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.type, self.source, self.target, self.props.get("valid_from"))
+
+
+@dataclass
+class Parsed:
+    nodes: list[NodeItem] = field(default_factory=list)
+    rels: list[RelItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str | None]:
+    """Check and convert one value; returns (value, message) where message says what is wrong."""
+    if value is None or (from_text and value == ""):
+        return None, None
+    kind = prop.type
+    try:
+        if kind == STRING:
+            if not isinstance(value, str):
+                hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
+                return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
+            if "\x00" in value:
+                return None, "must not contain NUL characters"
+        elif kind == INT:
+            if from_text:
+                value = int(value)
+            elif isinstance(value, bool) or not isinstance(value, int):
+                return None, f"must be a whole number, got {value!r}"
+        elif kind == FLOAT:
+            if from_text:
+                value = float(value.replace(",", "."))
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                return None, f"must be a number, got {value!r}"
+            value = float(value)
+        elif kind == DATE:
+            if isinstance(value, dt.datetime):
+                return None, f"must be a date without time, got {value.isoformat()}"
+            if not isinstance(value, dt.date):
+                value = dt.date.fromisoformat(str(value))
+        elif kind == BOOL:
+            if from_text and value.lower() in ("true", "false"):
+                value = value.lower() == "true"
+            elif not isinstance(value, bool):
+                return None, f"must be true or false, got {value!r}"
+    except ValueError:
+        expected = {DATE: "a date YYYY-MM-DD", INT: "a whole number", FLOAT: "a number"}[kind]
+        return None, f"must be {expected}, got {value!r}"
+    if prop.choices and value not in prop.choices:
+        return None, f"must be one of {', '.join(prop.choices)}; got {value!r}"
+    if prop.name == "id" and not _ID.match(value):
+        return None, (f"{value!r} is not a valid id: use letters a-z, digits and . _ : - "
+                      "(no spaces or æøå), at most 128 characters")
+    return value, None
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class DocumentParser:
+    """Parse one YAML document (or the rows of one CSV file) into a Parsed."""
+
+    def __init__(self, file: str, dataset: str, default_source: str | None, from_text: bool = False):
+        self.file, self.dataset, self.default_source = file, dataset, default_source
+        self.from_text = from_text
+        self.out = Parsed()
+
+    def problem(self, line: int, field_name: str, message: str) -> None:
+        self.out.problems.append(Problem(Location(self.file, line), field_name, message))
+
+    def node(self, node_type: NodeType, item: Any, line: int, where_prefix: str) -> None:
+        if not isinstance(item, dict):
+            self.problem(line, where_prefix, f"each entry must be a mapping of fields, got {item!r}")
+            return
+        lines = getattr(item, "key_lines", {})
+        props: dict[str, Any] = {}
+        forward = {r.key: r for r in rels_from(node_type.label)}
+        reverse = {r.reverse_key: r for r in rels_into(node_type.label)}
+        inline: list[tuple[str, RelType, bool, Any]] = []
+        for key, value in item.items():
+            key_line = lines.get(str(key), line)
+            prop = node_type.prop(str(key))
+            if prop is not None and prop.name not in LOADER_SET:
+                converted, error = convert(prop, value, self.from_text)
+                if error:
+                    self.problem(key_line, str(key), error)
+                props[prop.name] = converted
+            elif key in forward:
+                inline.append((str(key), forward[key], False, value))
+            elif key in reverse:
+                inline.append((str(key), reverse[key], True, value))
+            else:
+                allowed = [p.name for p in node_type.all_props if p.name not in LOADER_SET]
+                allowed += list(forward) + list(reverse)
+                self.problem(key_line, str(key), f"{node_type.label} has no field {key!r}"
+                             + _suggest(str(key), allowed))
+        props.setdefault("source", self.default_source)
+        props["dataset"] = self.dataset
+        missing = [p.name for p in node_type.all_props if p.required and props.get(p.name) is None
+                   and p.name not in lines]
+        for name in missing:
+            hint = " (or a top-level `source:` for the file)" if name == "source" else ""
+            self.problem(line, name, f"{node_type.label} needs {name!r}{hint}")
+        if props.get("id") is None:
+            return
+        self.out.nodes.append(NodeItem(node_type.label, props, Location(self.file, line)))
+        for key, rel, is_reverse, value in inline:
+            self.inline_rels(props, rel, is_reverse, key, value, lines.get(key, line))
+
+    def inline_rels(self, owner: dict, rel: RelType, is_reverse: bool, key: str, value: Any,
+                    line: int) -> None:
+        entries = value if isinstance(value, list) else [value]
+        entry_lines = getattr(value, "item_lines", None) or [line] * len(entries)
+        if self.from_text and isinstance(value, str):  # CSV: several ids separated by ;
+            entries = [v.strip() for v in value.split(";") if v.strip()]
+            entry_lines = [line] * len(entries)
+        for index, (entry, entry_line) in enumerate(zip(entries, entry_lines)):
+            label = f"{key}[{index}]" if len(entries) > 1 else key
+            if isinstance(entry, str):
+                other, extra = entry, {}
+            elif isinstance(entry, dict):
+                extra = dict(entry)
+                other = extra.pop("id", None)
+                if not isinstance(other, str):
+                    self.problem(entry_line, label, "needs `id:` naming the other end")
+                    continue
+            else:
+                self.problem(entry_line, label, f"expected an id or a mapping with `id:`, got {entry!r}")
+                continue
+            source, target = (other, owner["id"]) if is_reverse else (owner["id"], other)
+            self.rel(rel, source, target, extra, entry_line, label, getattr(entry, "key_lines", {}),
+                     owner.get("source"))
+
+    def rel(self, rel: RelType, source: str, target: str, fields: dict, line: int, label: str,
+            lines: dict[str, int], inherited_source: str | None) -> None:
+        props: dict[str, Any] = {}
+        for key, value in fields.items():
+            prop = rel.prop(str(key))
+            if prop is None or prop.name in LOADER_SET:
+                allowed = [p.name for p in rel.all_props if p.name not in LOADER_SET]
+                self.problem(lines.get(str(key), line), f"{label}.{key}",
+                             f"{rel.name} has no property {key!r}" + _suggest(str(key), allowed))
+                continue
+            converted, error = convert(prop, value, self.from_text)
+            if error:
+                self.problem(lines.get(str(key), line), f"{label}.{key}", error)
+            props[prop.name] = converted
+        props.setdefault("source", inherited_source or self.default_source)
+        props["dataset"] = self.dataset
+        for prop in rel.all_props:
+            if prop.required and props.get(prop.name) is None and prop.name not in fields:
+                self.problem(line, f"{label}.{prop.name}", f"{rel.name} needs {prop.name!r}")
+        self.out.rels.append(RelItem(rel.name, source, target, props, Location(self.file, line), label))
+
+    def relationship_entry(self, item: Any, line: int, label: str) -> None:
+        if not isinstance(item, dict):
+            self.problem(line, label, f"each relationship must be a mapping, got {item!r}")
+            return
+        fields = dict(item)
+        lines = getattr(item, "key_lines", {})
+        rel_name, source, target = fields.pop("type", None), fields.pop("from", None), fields.pop("to", None)
+        rel = REL_BY_NAME.get(str(rel_name).upper()) if rel_name else None
+        if rel is None:
+            self.problem(line, f"{label}.type", f"unknown relationship type {rel_name!r}; known: "
+                         + ", ".join(REL_BY_NAME))
+            return
+        for end, value in (("from", source), ("to", target)):
+            if not isinstance(value, str) or not value:
+                self.problem(lines.get(end, line), f"{label}.{end}", f"needs the id of the {end} end")
+                return
+        self.rel(rel, source, target, fields, line, label, lines, None)
+
+
+def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str, Parsed]:
+    """Parse one YAML file's content (already loaded with line marks)."""
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        parser = DocumentParser(file, default_dataset, None)
+        parser.problem(getattr(doc, "line", 1), "", "the file must be a mapping with sections such "
+                       "as organisations:, units:, posts: ...")
+        return default_dataset, parser.out
+    dataset = doc.get("dataset", default_dataset)
+    parser = DocumentParser(file, str(dataset), doc.get("source"))
+    lines = getattr(doc, "key_lines", {})
+    for key in ("dataset", "source"):
+        if key in doc and not isinstance(doc[key], str):
+            parser.problem(lines.get(key, 1), key, f"must be text, got {doc[key]!r}")
+    for section, entries in doc.items():
+        if section in ("dataset", "source", "description"):
+            continue
+        line = lines.get(str(section), 1)
+        if section != "relationships" and section not in NODE_BY_SECTION:
+            parser.problem(line, str(section), f"unknown section {section!r}; sections are: "
+                           + ", ".join([*NODE_BY_SECTION, "relationships"])
+                           + _suggest(str(section), [*NODE_BY_SECTION, "relationships"]))
+            continue
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            parser.problem(line, str(section), "must be a list of entries (each starting with '- ')")
+            continue
+        item_lines = getattr(entries, "item_lines", [line] * len(entries))
+        for index, (item, item_line) in enumerate(zip(entries, item_lines)):
+            if section == "relationships":
+                parser.relationship_entry(item, getattr(item, "line", item_line),
+                                          f"relationships[{index}]")
+            else:
+                parser.node(NODE_BY_SECTION[section], item, getattr(item, "line", item_line),
+                            f"{section}[{index}]")
+    return str(dataset), parser.out
+
+
+__all__ = ["NodeItem", "RelItem", "Parsed", "DocumentParser", "parse_yaml_document", "convert",
+           "NODE_BY_LABEL"]

@@ -1,0 +1,56 @@
+"""The loader's front door: read, validate (against the files and the graph), then write."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from orggraph.engine.base import Engine
+
+from .items import Parsed
+from .problems import ValidationFailed
+from .read import read_all
+from .validate import Known, validate
+from .write import LoadReport, Progress, plan_size, write_items
+
+
+def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
+    """Resolve ids the files do not define from what the graph already holds."""
+    def lookup(ids: list[str]) -> dict[str, Known]:
+        found: dict[str, Known] = {}
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            for row in engine.query("nodes_by_id", ids=chunk):
+                found[row["id"]] = Known(row["type"], row["valid_from"], row["valid_to"], None)
+        return found
+    return lookup
+
+
+@dataclass
+class Checked:
+    parsed: Parsed
+    datasets: list[str]
+    labels: dict[str, str]
+
+
+def check(paths: list[Path], engine: Engine | None = None) -> Checked:
+    """Parse and validate; raises ValidationFailed listing every problem at once."""
+    parsed, datasets = read_all(paths)
+    lookup = graph_lookup(engine) if engine is not None else None
+    problems = validate(parsed, lookup)
+    if problems:
+        raise ValidationFailed(problems)
+    labels = {n.id: n.label for n in parsed.nodes}
+    if lookup is not None:
+        missing = sorted({r.source for r in parsed.rels} | {r.target for r in parsed.rels} - set(labels))
+        labels.update({k: v.label for k, v in lookup(missing).items()})
+    return Checked(parsed, datasets, labels)
+
+
+def load(engine: Engine, paths: list[Path],
+         start_progress: Callable[[int], Progress] | None = None) -> LoadReport:
+    """Load files atomically: a problem anywhere means nothing is written."""
+    checked = check(paths, engine)
+    parsed = checked.parsed
+    progress = start_progress(plan_size(parsed.nodes, parsed.rels)) if start_progress else None
+    return write_items(engine, checked.datasets, parsed.nodes, parsed.rels, checked.labels, progress)

@@ -1,0 +1,86 @@
+"""Find input files, parse them all, and merge them into one Parsed for validation."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from orggraph.errors import OrggraphError
+from orggraph.schema import NODE_BY_SECTION
+
+from .items import DocumentParser, Parsed, parse_yaml_document
+from .problems import Location, Problem
+from .yamlsource import Mapping, read_yaml
+
+SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise OrggraphError(f"{path}: no such file or directory")
+    if not files:
+        raise OrggraphError("no .yaml, .yml or .csv files in " + ", ".join(map(str, paths)))
+    return files
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
+    """`<section>[.anything].csv`: one entry per row; header names fields, empty cells are absent."""
+    dataset = path.stem
+    section = dataset.split(".")[0]
+    parser = DocumentParser(name, dataset, None, from_text=True)
+    if section != "relationships" and section not in NODE_BY_SECTION:
+        parser.problem(1, "", f"a CSV file is named after its section: {section!r} is none of "
+                       + ", ".join([*NODE_BY_SECTION, "relationships"]))
+        return dataset, parser.out
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            for row in reader:
+                line = reader.line_num
+                item = Mapping({k: v for k, v in row.items() if k is not None and v not in ("", None)})
+                item.line, item.key_lines = line, {}
+                if None in row:
+                    parser.problem(line, "", "more cells than the header has columns")
+                if section == "relationships":
+                    parser.relationship_entry(item, line, f"row {line}")
+                else:
+                    parser.node(NODE_BY_SECTION[section], item, line, f"row {line}")
+    except UnicodeDecodeError as exc:
+        parser.problem(0, "", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    except csv.Error as exc:
+        parser.problem(0, "", f"CSV: {exc}")
+    return dataset, parser.out
+
+
+def read_all(paths: list[Path]) -> tuple[Parsed, list[str]]:
+    """Parse every file; returns everything found and the dataset names, in file order."""
+    merged, datasets = Parsed(), {}
+    for path in find_files(paths):
+        name = display_name(path)
+        if path.suffix == ".csv":
+            dataset, parsed = read_csv(path, name)
+        else:
+            doc, problems = read_yaml(path, name)
+            dataset, parsed = parse_yaml_document(doc, name, path.stem) if not problems \
+                else (path.stem, Parsed(problems=problems))
+        if dataset in datasets:
+            parsed.problems.append(Problem(Location(name, 1), "dataset",
+                                           f"dataset {dataset!r} is also {datasets[dataset]}; give each "
+                                           "file its own `dataset:` name"))
+        datasets.setdefault(dataset, f"in {name}")
+        merged.nodes += parsed.nodes
+        merged.rels += parsed.rels
+        merged.problems += parsed.problems
+    return merged, list(datasets)

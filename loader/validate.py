@@ -1,0 +1,210 @@
+"""Checks across items: ids, references, periods, holders and reporting cycles."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from orggraph.schema import REL_BY_NAME
+
+from .items import NodeItem, Parsed, RelItem
+from .problems import Location, Problem
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Known:
+    """A node as far as validation cares: its type, period and where it was defined."""
+
+    label: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    where: Location | None  # None: already in the database
+
+    def exists_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_to is None or self.valid_to >= day)
+
+    def period(self) -> str:
+        return f"{self.valid_from or '…'} – {self.valid_to or '…'}"
+
+
+Lookup = Callable[[list[str]], dict[str, Known]]
+
+
+def overlaps(a_from, a_to, b_from, b_to) -> bool:
+    return (a_to is None or b_from is None or a_to >= b_from) and \
+        (b_to is None or a_from is None or b_to >= a_from)
+
+
+def _a(label: str) -> str:
+    return ("an " if label[0] in "AEIOU" else "a ") + label
+
+
+def _describe(known: Known) -> str:
+    return f"defined at {known.where}" if known.where else "in the database"
+
+
+def validate(parsed: Parsed, lookup: Lookup | None = None) -> list[Problem]:
+    problems = list(parsed.problems)
+    add = problems.append
+    nodes: dict[str, Known] = {}
+    for node in parsed.nodes:
+        first = nodes.get(node.id)
+        if first:
+            add(Problem(node.where, "id", f"duplicate id {node.id!r}: already {_describe(first)}"))
+            continue
+        nodes[node.id] = Known(node.label, node.props.get("valid_from"), node.props.get("valid_to"),
+                               node.where)
+    _periods(parsed.nodes, parsed.rels, add)
+    known = dict(nodes)
+    if lookup is not None:
+        wanted = sorted({r.source for r in parsed.rels} | {r.target for r in parsed.rels} | set(nodes))
+        in_db = lookup(wanted)
+        for node_id, stored in in_db.items():
+            if node_id in nodes and nodes[node_id].label != stored.label:
+                add(Problem(nodes[node_id].where, "id",
+                            f"{node_id!r} is {_a(stored.label)} in the database, not {_a(nodes[node_id].label)}"))
+            known.setdefault(node_id, stored)
+    dates = {n.id: n.props["date"] for n in parsed.nodes if n.props.get("date")}
+    _references(parsed.rels, known, dates, add)
+    _duplicate_rels(parsed.rels, add)
+    _holders(parsed.rels, add)
+    _cycles(parsed.rels, add)
+    return sorted(set(problems))
+
+
+def _periods(nodes: list[NodeItem], rels: list[RelItem], add) -> None:
+    for thing, field_prefix in [(n, "") for n in nodes] + [(r, r.field + ".") for r in rels]:
+        start, end = thing.props.get("valid_from"), thing.props.get("valid_to")
+        if start and end and end < start:
+            add(Problem(thing.where, field_prefix + "valid_to",
+                        f"period ends ({end}) before it starts ({start})"))
+
+
+def _references(rels: list[RelItem], known: dict[str, Known], dates: dict[str, dt.date],
+                add) -> None:
+    for rel in rels:
+        rel_type = REL_BY_NAME[rel.type]
+        for end, node_id, allowed in (("source", rel.source, rel_type.sources),
+                                      ("target", rel.target, rel_type.targets)):
+            node = known.get(node_id)
+            if node is None:
+                add(Problem(rel.where, rel.field, f"unknown id {node_id!r} ({rel.type} {end})"))
+                continue
+            if node.label not in allowed:
+                add(Problem(rel.where, rel.field,
+                            f"{node_id!r} is {_a(node.label)}; {rel.type} {end} must be "
+                            + " or ".join(allowed)))
+                continue
+            for day, why in _check_days(rel, end, dates):
+                if not node.exists_on(day):
+                    add(Problem(rel.where, rel.field,
+                                f"{node_id!r} did not exist on {day} ({why}); it is valid {node.period()}"))
+
+
+# Relationships without a period of their own are checked on their owner's date.
+DATED_RULES = {
+    "HAS_PREDECESSOR": (-DAY, "the day before the change"),
+    "HAS_SUCCESSOR": (dt.timedelta(0), "the day of the change"),
+    "MADE_BY": (dt.timedelta(0), "the day of the decision"),
+}
+
+
+def _check_days(rel: RelItem, end: str, dates: dict[str, dt.date]) -> Iterable[tuple[dt.date, str]]:
+    """The days on which one end of a relationship must exist."""
+    start, stop = rel.props.get("valid_from"), rel.props.get("valid_to")
+    if start:
+        yield start, "start of the relationship"
+    if stop:
+        yield stop, "end of the relationship"
+    rule = DATED_RULES.get(rel.type)
+    if start or stop or end != "target" or rule is None or rel.source not in dates:
+        return
+    yield dates[rel.source] + rule[0], rule[1]
+
+
+def _duplicate_rels(rels: list[RelItem], add) -> None:
+    seen: dict[tuple, RelItem] = {}
+    for rel in rels:
+        if rel.key in seen:
+            add(Problem(rel.where, rel.field, f"{rel.type} {rel.source} → {rel.target} is stated twice "
+                        f"(also at {seen[rel.key].where})"))
+        else:
+            seen[rel.key] = rel
+
+
+def _holders(rels: list[RelItem], add) -> None:
+    by_post: dict[str, list[RelItem]] = defaultdict(list)
+    for rel in rels:
+        if rel.type == "HOLDS":
+            by_post[rel.target].append(rel)
+    for post, holds in by_post.items():
+        for i, later in enumerate(holds):
+            for earlier in holds[:i]:
+                if later.key != earlier.key and overlaps(
+                        earlier.props.get("valid_from"), earlier.props.get("valid_to"),
+                        later.props.get("valid_from"), later.props.get("valid_to")):
+                    add(Problem(later.where, later.field,
+                                f"post {post!r} is held by {later.source!r} and by {earlier.source!r} "
+                                f"(at {earlier.where}) in overlapping periods"))
+
+
+def _cycles(rels: list[RelItem], add) -> None:
+    """A reporting cycle is an error if there is a day on which all its links hold."""
+    links = [r for r in rels if r.type == "PART_OF" or (r.type == "REPORTS_TO"
+                                                        and r.props.get("kind") == "line")]
+    days = {dt.date.min}
+    for rel in links:
+        if rel.props.get("valid_from"):
+            days.add(rel.props["valid_from"])
+        if rel.props.get("valid_to") and rel.props["valid_to"] < dt.date.max:
+            days.add(rel.props["valid_to"] + DAY)
+    reported: set[frozenset] = set()
+    for day in sorted(days):
+        graph: dict[str, list[RelItem]] = defaultdict(list)
+        for rel in links:
+            start, end = rel.props.get("valid_from"), rel.props.get("valid_to")
+            if (start is None or start <= day) and (end is None or end >= day):
+                graph[rel.source].append(rel)
+        for cycle in _find_cycles(graph):
+            key = frozenset(id(r) for r in cycle)
+            if key in reported:
+                continue
+            reported.add(key)
+            chain = " → ".join([r.source for r in cycle] + [cycle[0].source])
+            when = "" if day == dt.date.min else f" from {day}"
+            first = min(cycle, key=lambda r: r.where)
+            add(Problem(first.where, first.field, f"reporting cycle{when}: {chain}"))
+
+
+def _find_cycles(graph: dict[str, list[RelItem]]) -> list[list[RelItem]]:
+    """One cycle per strongly knotted region, by iterative depth-first search."""
+    colour: dict[str, int] = {}
+    cycles = []
+    for root in list(graph):
+        if colour.get(root):
+            continue
+        stack = [(root, iter(graph.get(root, ())))]
+        path: list[RelItem] = []
+        colour[root] = 1
+        while stack:
+            node, edges = stack[-1]
+            edge = next(edges, None)
+            if edge is None:
+                colour[node] = 2
+                stack.pop()
+                if path:
+                    path.pop()
+                continue
+            nxt = edge.target
+            if colour.get(nxt) == 1:
+                start = next(i for i, r in enumerate(path + [edge]) if r.source == nxt)
+                cycles.append((path + [edge])[start:])
+            elif not colour.get(nxt):
+                colour[nxt] = 1
+                path.append(edge)
+                stack.append((nxt, iter(graph.get(nxt, ()))))
+    return cycles

@@ -1,0 +1,220 @@
+"""The `orggraph` command line.
+
+Exit codes: 0 ok, 1 error, 2 invalid input (validation, unknown query or parameter),
+3 embedded database busy, 4 database unreachable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .config import Settings
+from .errors import DatabaseUnavailable, OrggraphError, QueryError
+
+app = typer.Typer(
+    name="orggraph", no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    help="How Norwegian municipalities are organised and work together, as a property graph.\n\n"
+         "The engine is the embedded LadybugDB unless --engine neo4j or ORGGRAPH_ENGINE=neo4j "
+         "(then NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE).")
+out = Console()
+err = Console(stderr=True)
+
+
+class State:
+    engine: Optional[str] = None
+    db: Optional[Path] = None
+
+
+@app.callback()
+def main_options(
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", metavar="embedded|neo4j",
+                                         help="Storage engine (env ORGGRAPH_ENGINE; default embedded)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Embedded database file (env ORGGRAPH_DB; "
+                                      "default ~/.local/share/orggraph/graph.lbdb)."),
+) -> None:
+    State.engine, State.db = engine, db
+
+
+def settings() -> Settings:
+    return Settings.from_env(State.engine, State.db)
+
+
+@contextmanager
+def opened() -> Iterator:
+    from .engine import open_engine
+    engine = open_engine(settings())
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+@app.command()
+def validate(
+    paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders of them."),
+    against_db: bool = typer.Option(False, "--against-db",
+                                    help="Also resolve ids the files do not define from the database."),
+) -> None:
+    """Check input files and list every problem with file:line and field. Writes nothing."""
+    from .loader.load import check
+    if against_db:
+        with opened() as engine:
+            checked = check(paths, engine)
+    else:
+        checked = check(paths)
+    parsed = checked.parsed
+    out.print(f"[green]ok[/green]: {len(parsed.nodes)} nodes and {len(parsed.rels)} relationships "
+              f"in {len(checked.datasets)} dataset(s), no problems")
+
+
+@app.command()
+def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders of them.")) -> None:
+    """Validate and load files in one transaction: all of it or nothing.
+
+    Loading a file again replaces what it said before (idempotent); ids are merged across files.
+    """
+    from .loader.load import load as load_paths
+    with opened() as engine, Progress(TextColumn("{task.description}"), BarColumn(),
+                                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                                      transient=True) as bar:
+        def start(total: int):
+            task = bar.add_task("loading", total=total)
+            return lambda n: bar.advance(task, n)
+        report = load_paths(engine, paths, start)
+        where = engine.describe()
+    out.print(f"loaded {report.nodes} nodes and {report.relationships} relationships from "
+              f"{', '.join(report.datasets)} into {where}"
+              + (f"; removed {report.removed_nodes} nodes no longer listed" if report.removed_nodes else ""),
+              soft_wrap=True, highlight=False)
+
+
+@app.command()
+def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """Count nodes and relationships per type."""
+    from .schema import NODES, RELS
+    with opened() as engine:
+        counts = {n.label: engine.read(f"MATCH (n:{n.label}) RETURN count(n) AS c")[0]["c"] for n in NODES}
+        counts.update({r.name: engine.read(f"MATCH ()-[r:{r.name}]->() RETURN count(r) AS c")[0]["c"]
+                       for r in RELS})
+        where = engine.describe()
+    if as_json:
+        out.print_json(data=counts)
+        return
+    table = Table(title=where)
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    out.print(table)
+
+
+def _parse_params(pairs: List[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise QueryError(f"--param {pair!r}: write it as key=value")
+        params[key.strip()] = value
+    return params
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+@app.command()
+def query(
+    name: Optional[str] = typer.Argument(None, help="The named query; leave out to list them."),
+    param: List[str] = typer.Option([], "--param", "-p", help="key=value, repeatable; lists are "
+                                    "comma-separated, dates YYYY-MM-DD."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Run a named query (queries/*.cypher) with parameters, or list the queries."""
+    from .queries import all_queries, get_query
+    if name is None:
+        table = Table(title="named queries")
+        for column in ("name", "parameters", "answers"):
+            table.add_column(column)
+        for q in all_queries().values():
+            params = ", ".join(p.name + ("" if p.default is None else f"={p.default}") for p in q.params)
+            table.add_row(q.name, params, Text(q.doc))
+        out.print(table)
+        return
+    named = get_query(name)
+    named.bind(_parse_params(param))  # fail on bad parameters before opening the database
+    with opened() as engine:
+        rows = named.execute(engine, _parse_params(param))
+    if as_json:
+        print(json.dumps(rows, default=_jsonable, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        err.print("no rows")
+        return
+    table = Table(title=f"{name} ({len(rows)} rows)")
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
+    out.print(table)
+
+
+@app.command()
+def schema(
+    fmt: str = typer.Option("summary", "--format", "-f",
+                            metavar="summary|json-schema|neo4j|ladybug",
+                            help="summary: types and fields; json-schema: for the YAML input; "
+                                 "neo4j / ladybug: the DDL each engine runs."),
+) -> None:
+    """Print the schema, or what is generated from it."""
+    from .schema import NODES, RELS, ddl
+    if fmt == "json-schema":
+        from .loader.jsonschema import build
+        print(json.dumps(build(), indent=2, ensure_ascii=False))
+    elif fmt in ("neo4j", "ladybug"):
+        statements = ddl.neo4j_statements() if fmt == "neo4j" else ddl.ladybug_statements()
+        print(";\n".join(statements) + ";")
+    elif fmt == "summary":
+        for node in NODES:
+            fields = ", ".join(p.name + ("*" if p.required else "") for p in node.all_props)
+            out.print(f"[bold]{node.label}[/bold] ({node.section}): {fields}")
+        for rel in RELS:
+            out.print(f"[bold]{rel.name}[/bold] {'|'.join(rel.sources)} → {'|'.join(rel.targets)}"
+                      f" (key {rel.key}{', reverse ' + rel.reverse_key if rel.reverse_key else ''})")
+    else:
+        raise OrggraphError(f"unknown --format {fmt!r}: use summary, json-schema, neo4j or ladybug")
+
+
+def _fail(message: str) -> None:
+    # Messages quote user input such as [field]: print them literally, unwrapped, for grep.
+    err.print("[red]error:[/red] " + escape(message), highlight=False, soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: expected failures become one clear line and an exit code, not a traceback."""
+    try:
+        app()
+    except OrggraphError as exc:
+        _fail(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was committed")
+        sys.exit(130)
+    except Exception as exc:  # driver-level connection loss mid-command
+        from neo4j.exceptions import ServiceUnavailable
+        if isinstance(exc, ServiceUnavailable):
+            _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")))
+            sys.exit(DatabaseUnavailable.exit_code)
+        raise

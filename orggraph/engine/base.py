@@ -1,0 +1,82 @@
+"""The boundary between orggraph and a graph database.
+
+An `Engine` is deliberately small: open, ensure the schema, read, run work
+in one write transaction, close. Everything engine-specific (connection,
+transactions, result values, DDL, the few dialect differences in generated
+statements) lives in one module per engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from typing import Any, Callable, Protocol, TypeVar
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Tx(Protocol):
+    """An open transaction: run statements; the engine commits or rolls back."""
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]: ...
+
+
+class Engine(ABC):
+    #: which per-engine query override folder applies ("neo4j" or "ladybug")
+    dialect: str
+    #: counts statements sent to the database; tests use it to find N+1 patterns
+    round_trips: int = 0
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create constraints, indexes or tables; harmless to repeat."""
+
+    @abstractmethod
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one read-only statement and return its rows as plain Python values."""
+
+    @abstractmethod
+    def write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in one transaction: all of it commits or none of it does."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def typed(self, expr: str, type_name: str) -> str:
+        """Wrap a parameter expression so the engine stores it with the schema's type."""
+
+    #: labels added to every node besides its own (Neo4j uses one for a global id index)
+    extra_labels: tuple[str, ...] = ()
+
+    def query(self, name: str, **params: Any) -> list[Row]:
+        """Run a named query (see orggraph.queries) with checked parameters."""
+        from orggraph.queries import get_query
+        return get_query(name).execute(self, params)
+
+    def describe(self) -> str:
+        return self.dialect
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def plain_type(value: Any) -> str:
+    """One type name from a labels() value, which is a list on Neo4j and a string on LadybugDB."""
+    if isinstance(value, (list, tuple)):
+        return next((v for v in value if v != "Entity"), "")
+    return value
+
+
+def normalise_row(row: Row) -> Row:
+    for key, value in row.items():
+        if key == "type" or key.endswith("_type"):
+            row[key] = plain_type(value)
+    return row
+
+
+def today() -> dt.date:
+    return dt.date.today()

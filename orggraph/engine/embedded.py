@@ -1,0 +1,132 @@
+"""LadybugDB, embedded in this process: the zero-setup default.
+
+The database file allows one writing process at a time. We take an advisory
+lock beside it first, recording who holds it, so that a second process gets
+a message naming the holder instead of a low-level I/O error.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import ladybug
+
+from orggraph.errors import DatabaseBusy, OrggraphError
+from orggraph.schema import ddl
+
+from .base import Engine, Row, T, normalise_row
+from orggraph.schema.ddl import LADYBUG_TYPES
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "_LABEL" in value:  # a node or relationship value
+            out = {"type": value["_LABEL"]}
+            out.update({k: _plain(v) for k, v in value.items() if not k.startswith("_")})
+            return out
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Lock:
+    """An exclusive advisory lock on `<db>.lock` that says which process holds it."""
+
+    def __init__(self, db_path: Path):
+        self.path = db_path.with_name(db_path.name + ".lock")
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self._fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(self._fd)
+            raise DatabaseBusy(
+                f"the embedded database {db_path} is held by {holder}. "
+                "LadybugDB allows one process at a time: stop that process and try again, "
+                "or point ORGGRAPH_DB at another database.") from None
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"pid {os.getpid()}: {' '.join(sys.argv)}".encode(), 0)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+
+class _Tx:
+    def __init__(self, engine: "EmbeddedEngine"):
+        self._engine = engine
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._engine._execute(cypher, params)
+
+
+class EmbeddedEngine(Engine):
+    dialect = "ladybug"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = _Lock(self.path)
+        try:
+            self._db = ladybug.Database(str(self.path))
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            self._lock.release()
+            raise OrggraphError(f"cannot open the embedded database {self.path}: {exc}") from None
+        # One connection serves the process; LadybugDB runs one statement on it at a time.
+        self._mutex = threading.RLock()
+
+    def describe(self) -> str:
+        return f"embedded LadybugDB at {self.path}"
+
+    def _execute(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        self.round_trips += 1
+        with self._mutex:
+            result = self._conn.execute(cypher, params or {})
+            columns = result.get_column_names()
+            rows = []
+            while result.has_next():
+                rows.append(normalise_row(dict(zip(columns, map(_plain, result.get_next())))))
+            return rows
+
+    def ensure_schema(self) -> None:
+        for statement in ddl.ladybug_statements():
+            self._execute(statement)
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._execute(cypher, params)
+
+    def write(self, work: Callable[[Any], T]) -> T:
+        with self._mutex:
+            self._execute("BEGIN TRANSACTION")
+            try:
+                result = work(_Tx(self))
+            except BaseException:
+                self._rollback()
+                raise
+            self._execute("COMMIT")
+            return result
+
+    def _rollback(self) -> None:
+        try:
+            self._execute("ROLLBACK")
+        except RuntimeError:
+            pass  # LadybugDB already rolled back the transaction when a statement failed
+
+    def typed(self, expr: str, type_name: str) -> str:
+        # A column of nulls in an UNWIND batch is inferred as STRING; say what it is.
+        return f"CAST({expr} AS {LADYBUG_TYPES[type_name]})"
+
+    def close(self) -> None:
+        if getattr(self, "_conn", None) is not None:
+            self._conn.close()
+            self._db.close()
+            self._conn = None
+        self._lock.release()

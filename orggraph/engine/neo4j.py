@@ -1,0 +1,80 @@
+"""Neo4j 5.26 through the official driver: managed transactions, database always named."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import neo4j
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from orggraph.errors import DatabaseUnavailable
+from orggraph.schema import ddl
+
+from .base import Engine, Row, T, normalise_row
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)):
+        return value.to_native()
+    if isinstance(value, neo4j.graph.Node):
+        return {"type": [l for l in value.labels if l != "Entity"][0], **_plain(dict(value))}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _rows(result: neo4j.Result) -> list[Row]:
+    return [normalise_row({k: _plain(v) for k, v in rec.items()}) for rec in result]
+
+
+class _Tx:
+    def __init__(self, tx: neo4j.ManagedTransaction, engine: "Neo4jEngine"):
+        self._tx, self._engine = tx, engine
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        self._engine.round_trips += 1
+        return _rows(self._tx.run(cypher, params or {}))
+
+
+class Neo4jEngine(Engine):
+    dialect = "neo4j"
+    extra_labels = ("Entity",)
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
+        self.uri, self.database = uri, database
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        try:
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, OSError) as exc:
+            self._driver.close()
+            raise DatabaseUnavailable(
+                f"cannot reach Neo4j at {uri}: {exc}. Start one with `scripts/neo4j.sh start` "
+                "or set NEO4J_URI.") from None
+        except AuthError as exc:
+            self._driver.close()
+            raise DatabaseUnavailable(f"Neo4j at {uri} refused the credentials (NEO4J_USER/"
+                                      f"NEO4J_PASSWORD): {exc.message}") from None
+
+    def describe(self) -> str:
+        return f"Neo4j at {self.uri} (database {self.database})"
+
+    def ensure_schema(self) -> None:
+        for statement in ddl.neo4j_statements():
+            self._driver.execute_query(statement, database_=self.database)
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        self.round_trips += 1
+        with self._driver.session(database=self.database,
+                                  default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: _rows(tx.run(cypher, params or {})))
+
+    def write(self, work: Callable[[Any], T]) -> T:
+        with self._driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: work(_Tx(tx, self)))
+
+    def typed(self, expr: str, type_name: str) -> str:
+        return expr  # Neo4j keeps the driver's Python types as they are
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,37 @@
+"""Schema DDL for each engine, generated from the model. Every statement is idempotent."""
+from __future__ import annotations
+
+from .model import BOOL, DATE, FLOAT, INT, NODES, RELS, STRING
+
+LADYBUG_TYPES = {STRING: "STRING", INT: "INT64", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}
+# Searched or filtered often enough to deserve a Neo4j index.
+NAME_PROPS = ("name", "title")
+
+
+def neo4j_statements() -> list[str]:
+    """Constraints and indexes for Neo4j 5 (community edition: uniqueness only)."""
+    out = ["CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"]
+    for node in NODES:
+        low = node.label.lower()
+        out.append(f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR (n:{node.label}) REQUIRE n.id IS UNIQUE")
+        out.append(f"CREATE INDEX {low}_dataset IF NOT EXISTS FOR (n:{node.label}) ON (n.dataset)")
+        for prop in node.props:
+            if prop.name in NAME_PROPS:
+                out.append(f"CREATE INDEX {low}_{prop.name} IF NOT EXISTS FOR (n:{node.label}) ON (n.{prop.name})")
+    for rel in RELS:
+        out.append(f"CREATE INDEX {rel.name.lower()}_dataset IF NOT EXISTS "
+                   f"FOR ()-[r:{rel.name}]-() ON (r.dataset)")
+    return out
+
+
+def ladybug_statements() -> list[str]:
+    """NODE and REL TABLE DDL for LadybugDB (typed columns, id as primary key)."""
+    out = []
+    for node in NODES:
+        cols = ", ".join(f"{p.name} {LADYBUG_TYPES[p.type]}" for p in node.all_props)
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY(id))")
+    for rel in RELS:
+        pairs = ", ".join(f"FROM {s} TO {t}" for s, t in rel.pairs)
+        cols = ", ".join(f"{p.name} {LADYBUG_TYPES[p.type]}" for p in rel.all_props)
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}, {cols})")
+    return out

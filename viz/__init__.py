@@ -1,0 +1,1 @@
+"""Org charts and dependency maps with Graphviz (issue 6)."""
