@@ -24,6 +24,10 @@ class NodeItem:
     label: str
     props: dict[str, Any]
     where: Location
+    lines: dict[str, int] = field(default_factory=dict)  # line of each field, for messages
+
+    def at(self, field_name: str) -> Location:
+        return Location(self.where.file, self.lines.get(field_name, self.where.line))
 
     @property
     def id(self) -> str:
@@ -146,7 +150,7 @@ class DocumentParser:
             self.problem(line, name, f"{node_type.label} needs {name!r}{hint}")
         if props.get("id") is None:
             return
-        self.out.nodes.append(NodeItem(node_type.label, props, Location(self.file, line)))
+        self.out.nodes.append(NodeItem(node_type.label, props, Location(self.file, line), dict(lines)))
         for key, rel, is_reverse, value in inline:
             self.inline_rels(props, rel, is_reverse, key, value, lines.get(key, line))
 

@@ -77,10 +77,11 @@ def validate(parsed: Parsed, lookup: Lookup | None = None) -> list[Problem]:
 
 
 def _periods(nodes: list[NodeItem], rels: list[RelItem], add) -> None:
-    for thing, field_prefix in [(n, "") for n in nodes] + [(r, r.field + ".") for r in rels]:
+    for thing, field_prefix, where in [(n, "", n.at("valid_to")) for n in nodes] + \
+            [(r, r.field + ".", r.where) for r in rels]:
         start, end = thing.props.get("valid_from"), thing.props.get("valid_to")
         if start and end and end < start:
-            add(Problem(thing.where, field_prefix + "valid_to",
+            add(Problem(where, field_prefix + "valid_to",
                         f"period ends ({end}) before it starts ({start})"))
 
 

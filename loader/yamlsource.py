@@ -50,6 +50,15 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
     return out
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # An impossible date such as 2017-06-31 stays text, so validation reports it at its field.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 

@@ -50,7 +50,7 @@ class Param:
         try:
             return _convert(raw, self.type)
         except (TypeError, ValueError):
-            raise QueryError(f"query {query!r}: parameter {self.name!r} must be {"an" if self.type == "int" else "a"} {self.type}, "
+            raise QueryError(f"query {query!r}: parameter {self.name!r} must be {'an' if self.type == 'int' else 'a'} {self.type}, "
                              f"got {raw!r}") from None
 
 

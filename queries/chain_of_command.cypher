@@ -1,5 +1,6 @@
 // Chain of command upward from a post or unit, nearest first: structural nesting
-// (PART_OF) and line reporting (REPORTS_TO kind 'line'), each level with its head and holder.
+// (PART_OF) and line reporting (REPORTS_TO kind 'line'), each level with its head post and
+// the person holding it (for a post: its own holder).
 // @param id string  the post or unit to start from
 // @param as_of date = today  the date the question is asked about
 MATCH (start:Entity {id: $id})
@@ -14,6 +15,9 @@ WHERE (h.valid_from IS NULL OR h.valid_from <= $as_of) AND (h.valid_to IS NULL O
   AND (head.valid_from IS NULL OR head.valid_from <= $as_of) AND (head.valid_to IS NULL OR head.valid_to >= $as_of)
 OPTIONAL MATCH (holder:Person)-[hold:HOLDS]->(head)
 WHERE (hold.valid_from IS NULL OR hold.valid_from <= $as_of) AND (hold.valid_to IS NULL OR hold.valid_to >= $as_of)
+OPTIONAL MATCH (own:Person)-[owns:HOLDS]->(up)
+WHERE (owns.valid_from IS NULL OR owns.valid_from <= $as_of) AND (owns.valid_to IS NULL OR owns.valid_to >= $as_of)
 RETURN depth, up.id AS id, labels(up) AS type, coalesce(up.name, up.title) AS name,
-       head.title AS head_post, holder.name AS holder, hold.capacity AS capacity
+       head.title AS head_post, coalesce(holder.name, own.name) AS holder,
+       coalesce(hold.capacity, owns.capacity) AS capacity
 ORDER BY depth, id

@@ -77,8 +77,9 @@ EOF
 }
 
 check_port_number() {
-  [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) \
-    || die "ORGGRAPH_NEO4J_PORT must be a port number, got '$PORT'"
+  if ! [[ "$PORT" =~ ^[0-9]+$ ]] || (( PORT < 1 || PORT > 65535 )); then
+    die "ORGGRAPH_NEO4J_PORT must be a port number, got '$PORT'"
+  fi
 }
 
 pom_stamp() {
@@ -120,9 +121,14 @@ cmd_install() {
   rm -rf "$tmp"
   say "installing Neo4j jars with Maven into $LIB_DIR (first time downloads ~150 MB) ..."
   local t0=$SECONDS
-  if ! "$MVN" -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DoutputDirectory="$tmp"; then
+  # Maven's output goes to a file (Debian's Maven prints stray colour codes even
+  # with -q -B); it is shown only when Maven fails.
+  local mvn_log="$NEO4J_HOME_DIR/maven.log"
+  if ! "$MVN" -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+      -DoutputDirectory="$tmp" >"$mvn_log" 2>&1; then
     rm -rf "$tmp"
-    die "Maven could not copy the Neo4j jars (see its output above)"
+    tail -n 40 "$mvn_log" >&2
+    die "Maven could not copy the Neo4j jars (full output in $mvn_log)"
   fi
   compgen -G "$tmp/neo4j-kernel-*.jar" >/dev/null || { rm -rf "$tmp"; die "Maven finished but no Neo4j jars were copied"; }
   pom_stamp >"$tmp/.installed"

@@ -43,7 +43,9 @@ class Neo4jEngine(Engine):
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri, self.database = uri, database
-        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        # Schema-less warnings (a property no node has yet) are expected here, not news.
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                  notifications_min_severity="OFF")
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:

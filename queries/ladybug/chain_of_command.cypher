@@ -13,6 +13,9 @@ WHERE (h.valid_from IS NULL OR h.valid_from <= $as_of) AND (h.valid_to IS NULL O
   AND (head.valid_from IS NULL OR head.valid_from <= $as_of) AND (head.valid_to IS NULL OR head.valid_to >= $as_of)
 OPTIONAL MATCH (holder:Person)-[hold:HOLDS]->(head)
 WHERE (hold.valid_from IS NULL OR hold.valid_from <= $as_of) AND (hold.valid_to IS NULL OR hold.valid_to >= $as_of)
+OPTIONAL MATCH (own:Person)-[owns:HOLDS]->(up)
+WHERE (owns.valid_from IS NULL OR owns.valid_from <= $as_of) AND (owns.valid_to IS NULL OR owns.valid_to >= $as_of)
 RETURN depth, up.id AS id, labels(up) AS type, coalesce(up.name, up.title) AS name,
-       head.title AS head_post, holder.name AS holder, hold.capacity AS capacity
+       head.title AS head_post, coalesce(holder.name, own.name) AS holder,
+       coalesce(hold.capacity, owns.capacity) AS capacity
 ORDER BY depth, id

@@ -1,0 +1,94 @@
+"""Shared fixtures: every engine-dependent test runs on both engines.
+
+Neo4j comes from NEO4J_URI (default bolt://127.0.0.1:7687, as started by
+`scripts/neo4j.sh start`). Without one the Neo4j tests skip, except under
+CI=true, where they fail: CI must exercise both engines.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from orggraph.config import Settings
+from orggraph.engine import open_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+ENGINES = ["embedded", "neo4j"]
+
+
+def neo4j_settings() -> Settings:
+    env = {k: v for k, v in os.environ.items()}
+    env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
+    return Settings(engine="neo4j", neo4j_uri=env["NEO4J_URI"],
+                    neo4j_user=env.get("NEO4J_USER", "neo4j"),
+                    neo4j_password=env.get("NEO4J_PASSWORD", "orggraph-test"),
+                    neo4j_database=env.get("NEO4J_DATABASE", "neo4j"))
+
+
+def _reachable(uri: str) -> bool:
+    parsed = urlparse(uri)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 7687), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require_neo4j() -> Settings:
+    settings = neo4j_settings()
+    if not _reachable(settings.neo4j_uri):
+        message = (f"no Neo4j at {settings.neo4j_uri}: run `bash scripts/neo4j.sh start` "
+                   "or set NEO4J_URI")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: the Neo4j tests must run)")
+        pytest.skip(message)
+    return settings
+
+
+def wipe(engine) -> None:
+    engine.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n"))
+
+
+def make_engine(kind: str, tmp_path: Path):
+    if kind == "neo4j":
+        engine = open_engine(require_neo4j())
+        wipe(engine)
+        return engine
+    return open_engine(Settings(engine="embedded", db_path=tmp_path / "graph.lbdb"))
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, tmp_path):
+    """A fresh, empty, schema-ready engine of each kind."""
+    eng = make_engine(request.param, tmp_path)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def engine_settings(request, tmp_path) -> Settings:
+    """Settings (not an open engine) for tests that run the CLI in another process."""
+    kind = getattr(request, "param", "embedded")
+    if kind == "neo4j":
+        return require_neo4j()
+    return Settings(engine="embedded", db_path=tmp_path / "graph.lbdb")
+
+
+def snapshot(engine) -> tuple[list, list]:
+    """Every node and relationship with all properties, sorted: two graphs are equal iff these are."""
+    from orggraph.schema import NODES, RELS
+    nodes, rels = [], []
+    for node in NODES:
+        cols = ", ".join(f"n.{p.name} AS {p.name}" for p in node.all_props)
+        nodes += [(node.label, sorted(r.items(), key=str))
+                  for r in engine.read(f"MATCH (n:{node.label}) RETURN {cols}")]
+    for rel in RELS:
+        cols = ", ".join(f"r.{p.name} AS {p.name}" for p in rel.all_props)
+        rels += [(rel.name, sorted(r.items(), key=str))
+                 for r in engine.read(f"MATCH (a)-[r:{rel.name}]->(b) RETURN a.id AS a, b.id AS b, {cols}")]
+    return sorted(nodes, key=str), sorted(rels, key=str)

@@ -1,0 +1,140 @@
+"""Loads are atomic and idempotent, replace what a dataset said before, and work on both engines."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orggraph.errors import OrggraphError
+from orggraph.loader.load import load
+from orggraph.loader.problems import ValidationFailed
+
+from conftest import DATA, snapshot
+
+VALID = DATA / "valid"
+
+
+def count(engine, cypher: str) -> int:
+    return engine.read(cypher)[0]["c"]
+
+
+def test_load_writes_every_node_and_relationship(engine):
+    report = load(engine, [VALID])
+    assert report.nodes == 28 and report.relationships == 39
+    assert count(engine, "MATCH (n:Unit) RETURN count(n) AS c") == 8
+    assert count(engine, "MATCH ()-[r:PARTY_TO]->() RETURN count(r) AS c") == 4
+    row = engine.query("node", id="kjokken")[0]["node"]
+    assert row["name"] == "Storkjøkken" and row["dataset"] == "units.bulk"
+
+
+def test_loading_twice_gives_the_same_graph(engine):
+    load(engine, [VALID])
+    first = snapshot(engine)
+    load(engine, [VALID])
+    assert snapshot(engine) == first
+
+
+def test_reloading_a_changed_file_updates_what_changed(engine, tmp_path):
+    shutil.copytree(VALID, tmp_path / "in")
+    load(engine, [tmp_path / "in"])
+    path = tmp_path / "in" / "fjordvik.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Nattpatrulje", "name: Nattjenesten")  # renamed
+    text = text.replace("  - {id: nord-helse, name: Helse Nordøy, kind: service_area, part_of: nord, "
+                        "valid_to: 2019-12-31}\n", "")  # removed
+    text = text.replace("reports_to: {id: helse, kind: dotted}", "reports_to: {id: helse, kind: line}")
+    path.write_text(text, encoding="utf-8")
+    report = load(engine, [tmp_path / "in"])
+    assert report.removed_nodes == 1
+    assert engine.query("node", id="natt")[0]["node"]["name"] == "Nattjenesten"
+    assert engine.query("node", id="nord-helse") == []
+    kinds = engine.read("MATCH (a:Unit {id: 'stab'})-[r:REPORTS_TO]->(b) RETURN r.kind AS kind")
+    assert kinds == [{"kind": "line"}]
+
+
+def test_a_failed_load_leaves_the_graph_exactly_as_before(engine, tmp_path):
+    load(engine, [VALID])
+    before = snapshot(engine)
+    changed = tmp_path / "fjordvik.yaml"
+    changed.write_text((VALID / "fjordvik.yaml").read_text(encoding="utf-8")
+                       .replace("Nordøy", "Nordøya"), encoding="utf-8")
+    calls = []
+
+    def start(total):
+        def advance(n):  # the failure strikes after some batches were already written
+            calls.append(n)
+            if len(calls) == 3:
+                raise RuntimeError("power cut")
+        return advance
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        load(engine, [changed], start)
+    assert len(calls) == 3
+    assert snapshot(engine) == before
+
+
+def test_invalid_input_writes_nothing(engine):
+    load(engine, [VALID])
+    before = snapshot(engine)
+    with pytest.raises(ValidationFailed):
+        load(engine, [DATA / "invalid" / "broken.yaml"])
+    assert snapshot(engine) == before
+
+
+def test_explicit_transaction_rolls_back_everything_on_error(engine):
+    def work(tx):
+        for i in range(50):
+            tx.run("CREATE (:Service {id: $id, name: $name, source: 't'})",
+                   {"id": f"s{i}", "name": f"Tjeneste {i}"})
+        assert count_in(tx) == 50  # the writes are visible inside the transaction
+        tx.run("CREATE (:Service {id: $id, name: 'dup', source: 't'})", {"id": "s0"}) \
+            if engine.dialect == "ladybug" else tx.run("RETURN 1/0")
+
+    def count_in(tx):
+        return tx.run("MATCH (s:Service) RETURN count(s) AS c")[0]["c"]
+
+    with pytest.raises(Exception):
+        engine.write(work)
+    assert count(engine, "MATCH (s:Service) RETURN count(s) AS c") == 0
+
+
+def test_references_resolve_against_the_graph(engine, tmp_path):
+    load(engine, [VALID])
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("source: s\nunits:\n  - {id: ny, name: Ny enhet, kind: unit, part_of: helse, "
+                     "valid_from: 2021-01-01}\n", encoding="utf-8")
+    load(engine, [extra])
+    assert [r["id"] for r in engine.query("chain_of_command", id="ny", as_of="2021-02-01")] == \
+        ["helse", "fjordvik"]
+    extra.write_text("source: s\nunits:\n  - {id: ny2, name: Ny, kind: unit, part_of: "
+                     "{id: helse, valid_from: 2019-01-01}}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="did not exist on 2019-01-01"):
+        load(engine, [extra])
+
+
+def test_removing_a_node_another_dataset_uses_is_refused(engine, tmp_path):
+    (tmp_path / "a.yaml").write_text("source: s\nservices: [{id: tjeneste, name: Tjeneste}]\n",
+                                     encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("source: s\nunits: [{id: enhet, name: E, kind: unit, "
+                                     "delivers: tjeneste}]\n", encoding="utf-8")
+    load(engine, [tmp_path])
+    before = snapshot(engine)
+    (tmp_path / "a.yaml").write_text("source: s\nservices: []\n", encoding="utf-8")
+    with pytest.raises(OrggraphError, match="still links it"):
+        load(engine, [tmp_path / "a.yaml"])
+    assert snapshot(engine) == before
+
+
+def test_schema_setup_is_harmless_to_repeat(engine):
+    load(engine, [VALID])
+    before = snapshot(engine)
+    engine.ensure_schema()
+    engine.ensure_schema()
+    assert snapshot(engine) == before
+
+
+def test_names_keep_their_letters(engine):
+    load(engine, [VALID])
+    names = {r["name"] for r in engine.read("MATCH (p:Person) RETURN p.name AS name")}
+    assert names == {"Åse Ødegård", "Bjørn Æsebø", "Cecilie Lærum"}

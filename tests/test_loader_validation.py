@@ -1,0 +1,111 @@
+"""Validation reports every problem at once, each with file:line and field; nothing is written."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orggraph.loader.load import check
+from orggraph.loader.problems import ValidationFailed
+
+from conftest import DATA
+
+INVALID = DATA / "invalid"
+
+
+def problems_of(*paths: Path) -> list:
+    with pytest.raises(ValidationFailed) as caught:
+        check(list(paths))
+    return caught.value.problems
+
+
+def test_broken_file_lists_every_problem_at_its_line():
+    path = INVALID / "broken.yaml"
+    expected = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = re.search(r"# expect: (.+)$", line)
+        if match and number > 1:
+            expected[number] = match.group(1).strip()
+    problems = problems_of(path)
+    found: dict[int, list[str]] = {}
+    for problem in problems:
+        assert problem.where.file.endswith("broken.yaml")
+        found.setdefault(problem.where.line, []).append(f"[{problem.field}] {problem.message}")
+    for line, text in expected.items():
+        assert any(text in message for message in found.get(line, [])), \
+            f"line {line}: expected a problem containing {text!r}, got {found.get(line)}"
+    assert set(found) == set(expected), f"problems on unexpected lines: {set(found) - set(expected)}"
+    assert all(p.field for p in problems), "every problem names its field"
+
+
+def test_yaml_syntax_error_names_the_line():
+    [problem] = problems_of(INVALID / "syntax.yaml")
+    assert problem.where.line == 4 and "YAML syntax" in problem.message
+
+
+def test_csv_rows_are_checked_with_their_line():
+    problems = problems_of(INVALID / "units.broken.csv")
+    assert [(p.where.line, p.field) for p in problems] == [(3, "name"), (4, "fte")]
+
+
+def test_file_that_is_not_utf8(tmp_path):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("units:\n  - {id: u, name: Bj\xf8rn, kind: unit}\n".encode("latin-1"))
+    [problem] = problems_of(bad)
+    assert "not valid UTF-8" in problem.message
+
+
+def test_same_dataset_name_twice(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.yaml").write_text("source: s\nservices: [{id: s-" + folder
+                                                     + ", name: S}]\n", encoding="utf-8")
+    problems = problems_of(tmp_path)
+    assert any(p.field == "dataset" and "also in" in p.message for p in problems)
+
+
+def test_a_unit_that_moves_back_is_no_cycle(tmp_path):
+    # u1 is under u2 until 2010, and u2 under u1 from 2011: never both on one day.
+    (tmp_path / "moves.yaml").write_text("""source: s
+units:
+  - {id: u1, name: En, kind: unit, part_of: {id: u2, valid_to: 2010-12-31}}
+  - {id: u2, name: To, kind: unit, part_of: {id: u1, valid_from: 2011-01-01}}
+""", encoding="utf-8")
+    assert check([tmp_path]).parsed.nodes
+    (tmp_path / "moves.yaml").write_text("""source: s
+units:
+  - {id: u1, name: En, kind: unit, part_of: {id: u2, valid_to: 2011-06-30}}
+  - {id: u2, name: To, kind: unit, part_of: {id: u1, valid_from: 2011-01-01}}
+""", encoding="utf-8")
+    [problem] = problems_of(tmp_path)
+    assert "reporting cycle from 2011-01-01" in problem.message
+
+
+def test_merger_successor_must_exist_on_the_day(tmp_path):
+    (tmp_path / "merger.yaml").write_text("""source: s
+organisations:
+  - {id: old, kind: municipality, name: Gamle, valid_to: 2019-12-31}
+  - {id: new, kind: municipality, name: Nye, valid_from: 2020-01-02}
+changes:
+  - {id: m, kind: merger, date: 2020-01-01, predecessors: [old], successors: [new]}
+""", encoding="utf-8")
+    [problem] = problems_of(tmp_path)
+    assert problem.where.line == 6 and "'new' did not exist on 2020-01-01" in problem.message
+
+
+def test_valid_files_pass():
+    checked = check([DATA / "valid"])
+    assert {"fjordvik", "units.bulk"} == set(checked.datasets)
+    assert len(checked.parsed.nodes) == 28
+
+
+def test_fixing_the_file_makes_it_pass(tmp_path):
+    """The same file, fixed at the reported lines only, validates: the messages point at the cause."""
+    copy = tmp_path / "fixed.yaml"
+    shutil.copy(DATA / "valid" / "fjordvik.yaml", copy)
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text.replace('kommunenummer: "1901"', "kommunenummer: 1901"), encoding="utf-8")
+    [problem] = problems_of(copy)
+    assert problem.field == "kommunenummer" and problem.where.line == 6

@@ -1,0 +1,163 @@
+"""The named queries answer the questions people ask, honouring the as-of date, on both engines."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orggraph.errors import QueryError
+from orggraph.loader.load import load
+from orggraph.queries import all_queries
+
+from conftest import DATA, make_engine, require_neo4j
+
+VALID = DATA / "valid"
+
+
+@pytest.fixture
+def graph(engine):
+    load(engine, [VALID])
+    return engine
+
+
+def ids(rows):
+    return [r["id"] for r in rows]
+
+
+def test_chain_of_command_of_a_unit_names_heads_and_holders(graph):
+    rows = graph.query("chain_of_command", id="natt", as_of="2022-01-01")
+    assert ids(rows) == ["hjemmetjeneste", "helse", "fjordvik"]
+    assert [r["depth"] for r in rows] == [1, 2, 3]
+    assert rows[1]["head_post"] == "Kommunalsjef helse og omsorg"
+    assert (rows[1]["holder"], rows[1]["capacity"]) == ("Cecilie Lærum", "acting")
+    assert rows[2]["holder"] == "Åse Ødegård"
+    assert rows[0]["holder"] is None  # a vacant post is vacant, not someone else's
+
+
+def test_chain_of_command_follows_the_date(graph):
+    assert graph.query("chain_of_command", id="natt", as_of="2020-06-01")[1]["holder"] == "Bjørn Æsebø"
+    assert graph.query("chain_of_command", id="natt", as_of="2019-06-01") == []  # did not exist yet
+    assert ids(graph.query("chain_of_command", id="nord-helse", as_of="2019-06-01")) == ["nord"]
+
+
+def test_chain_of_command_of_a_post_ignores_dotted_lines(graph):
+    rows = graph.query("chain_of_command", id="leder-hjemme", as_of="2022-01-01")
+    assert ids(rows) == ["kommunalsjef-helse", "kommunedirektor"]
+    assert rows[0]["holder"] == "Cecilie Lærum"
+    # stab has a dotted line to helse, but its line goes to the municipality
+    assert ids(graph.query("chain_of_command", id="stab", as_of="2022-01-01")) == ["fjordvik"]
+
+
+def test_subordinates_to_a_depth(graph):
+    one = graph.query("subordinates", id="fjordvik", depth=1, as_of="2022-01-01")
+    assert sorted(ids(one)) == ["helse", "stab"]
+    three = graph.query("subordinates", id="fjordvik", depth=3, as_of="2022-01-01")
+    assert sorted(ids(three)) == ["helse", "hjemmetjeneste", "kjokken", "natt", "rehab", "stab", "sykehjem"]
+    assert {r["id"]: r["depth"] for r in three}["natt"] == 3
+    dotted = graph.query("subordinates", id="helse", depth=1, as_of="2022-01-01", include_dotted=True)
+    assert "stab" in ids(dotted) and "stab" not in ids(graph.query("subordinates", id="helse", depth=1,
+                                                                    as_of="2022-01-01"))
+
+
+def test_members_of_a_forum_and_seats_in_a_joint_body(graph):
+    seats = {r["name"]: r["seats"] for r in graph.query("members", id="fellesnemnda", as_of="2019-01-01")}
+    assert seats == {"Nordøy": 9, "Sørå": 5}
+    assert graph.query("members", id="fellesnemnda", as_of="2020-06-01") == []
+    forum = graph.query("members", id="ledergruppe", as_of="2022-01-01")
+    assert {(r["id"], r["role"], r["holder"]) for r in forum} == {
+        ("kommunedirektor", "leder", "Åse Ødegård"), ("kommunalsjef-helse", "medlem", "Cecilie Lærum")}
+
+
+def test_agreements_of_a_municipality_with_hosts_and_parties(graph):
+    rows = {r["id"]: r for r in graph.query("agreements_of", id="sor", as_of="2018-01-01")}
+    assert set(rows) == {"barnevern-avtale", "ikt-avtale"}
+    assert rows["barnevern-avtale"]["hosts"] == ["Nordøy"]
+    assert rows["barnevern-avtale"]["role"] == "participant"
+    assert sorted(rows["ikt-avtale"]["parties"]) == ["Nordøy (partial)", "Sørå (host)"]
+    assert rows["barnevern-avtale"]["services"] == ["Barnevern"]
+    assert graph.query("agreements_of", id="sor", as_of="2020-01-01") == []
+
+
+def test_municipalities_before_and_after_a_merger(graph):
+    before = graph.query("municipalities", as_of="2019-12-31")
+    after = graph.query("municipalities", as_of=dt.date(2020, 1, 1))
+    assert [(r["name"], r["kommunenummer"]) for r in before] == [("Nordøy", "1901"), ("Sørå", "1902")]
+    assert [(r["name"], r["kommunenummer"]) for r in after] == [("Fjordvik", "5401")]
+
+
+def test_everything_within_n_steps(graph):
+    one = graph.query("within", id="barnevern-avtale", steps=1, as_of="2016-01-01")
+    assert sorted(ids(one)) == ["barnevern", "fagsystem", "ikt-avtale", "nord", "sor", "vedtak-nord"]
+    two = graph.query("within", id="barnevern-avtale", steps=2, as_of="2016-01-01")
+    assert {"ikt-drift", "sammenslaing", "radmann-nord"} <= set(ids(two)) - set(ids(one))
+    assert all(r["depth"] == 2 for r in two if r["id"] not in ids(one))
+    assert "fellesnemnda" not in ids(two)  # it was set up in 2018
+    later = graph.query("within", id="barnevern-avtale", steps=2, as_of="2019-01-01")
+    assert "fellesnemnda" in ids(later)
+
+
+def test_bad_parameters_are_named(graph):
+    with pytest.raises(QueryError, match="needs parameter 'id'"):
+        graph.query("chain_of_command")
+    with pytest.raises(QueryError, match="'as_of' must be a date"):
+        graph.query("chain_of_command", id="natt", as_of="last week")
+    with pytest.raises(QueryError, match="no named query"):
+        graph.query("everything")
+
+
+def test_user_text_never_becomes_query_text(graph):
+    hostile = "x'}) DETACH DELETE n //"
+    assert graph.query("chain_of_command", id=hostile) == []
+    assert graph.query("within", id=hostile, steps=2) == []
+    assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 28
+
+
+# --- differential: the same input gives the same answers from both engines -------------------
+
+CASES = [
+    ("chain_of_command", {"id": "natt", "as_of": "2022-01-01"}),
+    ("chain_of_command", {"id": "leder-hjemme", "as_of": "2020-06-01"}),
+    ("chain_of_command", {"id": "nord-helse", "as_of": "2015-01-01"}),
+    ("subordinates", {"id": "fjordvik", "depth": 4, "as_of": "2022-01-01", "include_dotted": True}),
+    ("members", {"id": "fellesnemnda", "as_of": "2019-01-01"}),
+    ("members", {"id": "ledergruppe", "as_of": "2020-03-01"}),
+    ("agreements_of", {"id": "nord", "as_of": "2016-06-01"}),
+    ("municipalities", {"as_of": "2019-12-31"}),
+    ("municipalities", {"as_of": "2020-01-01"}),
+    ("within", {"id": "fjordvik", "steps": 3, "as_of": "2021-01-01"}),
+    ("within", {"id": "sammenslaing", "steps": 2, "as_of": "2019-12-31"}),
+    ("node", {"id": "aase"}),
+    ("nodes_by_id", {"ids": ["aase", "helse", "nothing"]}),
+]
+
+
+def canonical(rows):
+    def value(v):
+        if isinstance(v, list):
+            return sorted((value(x) for x in v), key=repr)
+        if isinstance(v, dict):
+            return sorted(((k, value(x)) for k, x in v.items() if x is not None), key=repr)
+        return v
+    return sorted((value(r) for r in rows), key=repr)
+
+
+def test_every_named_query_is_exercised_differentially():
+    assert {name for name, _ in CASES} | {"direct_reports", "neighbours"} == set(all_queries())
+
+
+def test_both_engines_give_the_same_answers(tmp_path):
+    neo4j = None
+    embedded = make_engine("embedded", tmp_path)
+    try:
+        require_neo4j()
+        neo4j = make_engine("neo4j", tmp_path)
+        for eng in (embedded, neo4j):
+            load(eng, [VALID])
+        for name, params in CASES:
+            a, b = embedded.query(name, **params), neo4j.query(name, **params)
+            assert a, f"{name} {params} returned nothing: the case proves little"
+            assert canonical(a) == canonical(b), f"{name} {params}"
+    finally:
+        embedded.close()
+        if neo4j:
+            neo4j.close()
