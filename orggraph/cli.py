@@ -27,8 +27,9 @@ app = typer.Typer(
     help="How Norwegian municipalities are organised and work together, as a property graph.\n\n"
          "The engine is the embedded LadybugDB unless --engine neo4j or ORGGRAPH_ENGINE=neo4j "
          "(then NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE).")
-out = Console()
-err = Console(stderr=True)
+# Piped output is not cut at 80 columns: tables keep their full cells for files and scripts.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 
 class State:
@@ -111,7 +112,8 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
     if as_json:
         out.print_json(data=counts)
         return
-    table = Table(title=where)
+    out.print(where, soft_wrap=True, highlight=False)
+    table = Table()
     table.add_column("type")
     table.add_column("count", justify="right")
     for name, count in counts.items():
@@ -127,6 +129,14 @@ def _parse_params(pairs: List[str]) -> dict[str, str]:
             raise QueryError(f"--param {pair!r}: write it as key=value")
         params[key.strip()] = value
     return params
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
 
 
 def _jsonable(value):
@@ -167,7 +177,7 @@ def query(
     for column in rows[0]:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
+        table.add_row(*(Text(_cell(v)) for v in row.values()))
     out.print(table)
 
 

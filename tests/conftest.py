@@ -54,9 +54,14 @@ def wipe(engine) -> None:
     engine.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n"))
 
 
+_neo4j_schema_ready = False
+
+
 def make_engine(kind: str, tmp_path: Path):
-    if kind == "neo4j":
-        engine = open_engine(require_neo4j())
+    global _neo4j_schema_ready
+    if kind == "neo4j":  # one shared server: wipe the data, set the schema up once per session
+        engine = open_engine(require_neo4j(), ensure_schema=not _neo4j_schema_ready)
+        _neo4j_schema_ready = True
         wipe(engine)
         return engine
     return open_engine(Settings(engine="embedded", db_path=tmp_path / "graph.lbdb"))

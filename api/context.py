@@ -1,0 +1,63 @@
+"""Per-request context: the shared engine behind a gate, and this request's dataloaders.
+
+One engine serves the whole process (the embedded database allows one
+process, one connection). `Gate` runs every engine call in the threadpool so
+the event loop never blocks, and serialises calls on engines that need it.
+A `Context` is made per request, so dataloader caches never outlive it.
+
+The as-of date travels on the objects, not in the context: every node object
+carries the date of the root field it came from (a `Private` field), so two
+root fields with different `asOf` in one request do not disturb each other.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable
+
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+
+from orggraph.engine.base import Engine, Row
+
+
+class Gate:
+    """The one engine of the process; every call goes through here."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        # LadybugDB runs one statement per connection at a time; Neo4j's driver is thread-safe.
+        self._lock = threading.Lock() if engine.dialect == "ladybug" else None
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._lock is None:
+            return fn(*args, **kwargs)
+        with self._lock:
+            return fn(*args, **kwargs)
+
+    async def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return await run_in_threadpool(self._call, self.engine.read, cypher, params or {})
+
+    async def query(self, name: str, **params: Any) -> list[Row]:
+        return await run_in_threadpool(self._call, self.engine.query, name, **params)
+
+    def ping(self) -> None:
+        """A trivial read, for readiness checks (blocking; call it in a thread)."""
+        self._call(self.engine.read, "RETURN 1 AS ok")
+
+
+@dataclass
+class Context:
+    gate: Gate
+    today: dt.date = field(default_factory=dt.date.today)
+    _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+
+    def loader(self, key: Hashable, make: Callable[[], DataLoader]) -> DataLoader:
+        """This request's dataloader for `key`, made on first use."""
+        if key not in self._loaders:
+            self._loaders[key] = make()
+        return self._loaders[key]
+
+    def as_of(self, given: dt.date | None) -> dt.date:
+        return given or self.today

@@ -1,0 +1,138 @@
+"""GraphQL object types generated from schema/model.py; nothing here names a node or relationship type.
+
+* `Node`: the interface every node type implements (id, period, provenance, displayName).
+* One object type per NodeType with its public properties (private ones are left out
+  until the API authenticates), dates as `Date`, required properties non-null.
+* One field per relationship type and direction (`naming.rel_field`) returning a list of
+  edges: the relationship's own properties and `node`, the node at the other end
+  (its concrete type when the model allows one type there, else `Node`).
+
+Node objects carry `as_of`, the date of the root field that produced them; nested
+relationship fields filter relationships and nodes to that date.
+"""
+import datetime as dt
+import sys
+from typing import Annotated, Any, List, Optional
+
+import strawberry
+from strawberry.types import Info
+
+from orggraph.schema.model import BOOL, DATE, FLOAT, INT, NODES, RELS, STRING, NodeType, Prop, RelType
+
+from . import loaders
+from .collation import sort_key
+from .naming import IN, OUT, camel, edge_type_name, rel_field
+
+SCALARS = {STRING: str, INT: int, FLOAT: float, DATE: dt.date, BOOL: bool}
+COMMON = ("id", "valid_from", "valid_to", "source", "dataset")
+
+
+def public(props: tuple[Prop, ...]) -> list[Prop]:
+    return [p for p in props if not p.private]
+
+
+def annotation(prop: Prop) -> Any:
+    py = SCALARS[prop.type]
+    return py if prop.required else Optional[py]
+
+
+def _field(prop: Prop) -> Any:
+    doc = prop.doc or None
+    if prop.choices:
+        doc = ((doc + "; ") if doc else "") + "one of: " + ", ".join(prop.choices)
+    return strawberry.field(default=None, description=doc, name=camel(prop.name))
+
+
+@strawberry.interface(description="Anything in the graph: an id unique across types, a period "
+                                  "of validity and the source the fact comes from.")
+class Node:
+    id: strawberry.ID
+    valid_from: Optional[dt.date] = strawberry.field(
+        default=None, description="first day of validity; empty means since before records")
+    valid_to: Optional[dt.date] = strawberry.field(
+        default=None, description="last day of validity (inclusive); empty means still valid")
+    source: str = strawberry.field(default="", description="document and page/slide the fact comes from")
+    dataset: Optional[str] = strawberry.field(default=None, description="the file the fact was loaded from")
+    as_of: strawberry.Private[Optional[dt.date]] = None
+
+    @strawberry.field(description="The name, or the title for posts and decisions.")
+    def display_name(self) -> str:
+        return display_name(self)
+
+
+def display_name(obj: Any) -> str:
+    return getattr(obj, "name", None) or getattr(obj, "title", None) or obj.id
+
+
+def _lazy(name: str) -> Any:
+    return Annotated[name, strawberry.lazy(__name__)]
+
+
+def _end_type(labels: tuple[str, ...]) -> Any:
+    return _lazy(labels[0]) if len(labels) == 1 else Node
+
+
+def _make_edge(rel: RelType, direction: str) -> type:
+    ends = rel.targets if direction == OUT else rel.sources
+    name = edge_type_name(rel, direction)
+    ns: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    for prop in public(rel.all_props):
+        ns["__annotations__"][prop.name] = annotation(prop)
+        ns[prop.name] = _field(prop)
+    ns["__annotations__"]["node"] = _end_type(ends)
+    ns["node"] = strawberry.field(default=None, description=f"the {' or '.join(ends)} at the other end")
+    word = "to" if direction == OUT else "from"
+    doc = f"{rel.name} {word} a {' or '.join(ends)}: {rel.doc}"
+    return strawberry.type(type(name, (), ns), name=name, description=doc)
+
+
+def _rel_resolver(label: str, rel: RelType, direction: str, edge_cls: type) -> Any:
+    names = [p.name for p in public(rel.all_props)]
+
+    async def resolve(root: Any, info: Info) -> List[edge_cls]:  # type: ignore[valid-type]
+        rows = await loaders.edges(info.context, label, rel, direction).load((root.id, root.as_of))
+        out = [edge_cls(**{n: row.get(n) for n in names}, node=build_node(row["node"], root.as_of))
+               for row in rows]
+        return sorted(out, key=lambda e: (sort_key(display_name(e.node)), e.node.id))
+
+    return resolve
+
+
+def rel_fields(label: str) -> list[tuple[RelType, str]]:
+    return ([(r, OUT) for r in RELS if label in r.sources]
+            + [(r, IN) for r in RELS if label in r.targets])
+
+
+def _make_node(node: NodeType) -> type:
+    ns: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    names = [camel(p) for p in COMMON] + ["displayName"]
+    for prop in public(node.props):
+        ns["__annotations__"][prop.name] = annotation(prop)
+        ns[prop.name] = _field(prop)
+        names.append(camel(prop.name))
+    for rel, direction in rel_fields(node.label):
+        edge_cls = EDGES[(rel.name, direction)]
+        field = rel_field(rel, direction)
+        names.append(field)
+        ns[f"_rel_{rel.name.lower()}_{direction}"] = strawberry.field(
+            resolver=_rel_resolver(node.label, rel, direction, edge_cls), name=field,
+            description=f"{rel.name} relationships {'from' if direction == OUT else 'into'} this "
+                        f"{node.label}, valid on the as-of date")
+    clash = {n for n in names if names.count(n) > 1}
+    assert not clash, f"{node.label}: GraphQL field names clash: {clash}"
+    return strawberry.type(type(node.label, (Node,), ns), name=node.label, description=node.doc)
+
+
+EDGES: dict[tuple[str, str], type] = {(r.name, d): _make_edge(r, d) for r in RELS for d in (OUT, IN)}
+NODE_TYPES: dict[str, type] = {n.label: _make_node(n) for n in NODES}
+module = sys.modules[__name__]
+for _cls in [*EDGES.values(), *NODE_TYPES.values()]:
+    setattr(module, _cls.__name__, _cls)  # strawberry.lazy finds them here
+
+_ATTRS = {n.label: list(COMMON) + [p.name for p in public(n.props)] for n in NODES}
+
+
+def build_node(row: dict[str, Any], as_of: dt.date) -> Any:
+    """A node object from a node value as the engines return it (a dict with `type`)."""
+    label = row["type"]
+    return NODE_TYPES[label](**{name: row.get(name) for name in _ATTRS[label]}, as_of=as_of)

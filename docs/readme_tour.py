@@ -1,0 +1,34 @@
+"""Runs the README's tour commands for real (cog calls this; `tests/test_readme.py` checks it).
+
+Each command runs against a fresh embedded database with the seed dataset loaded,
+so the README always shows what the commands print today.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_DB = Path(tempfile.mkdtemp(prefix="orggraph-readme-")) / "graph.lbdb"
+_LOADED = False
+
+
+def run(command: str, load_seeds: bool = True) -> str:
+    """Run `orggraph …` as a user would and return what it printed, as a console block."""
+    global _LOADED
+    env = {**os.environ, "ORGGRAPH_DB": str(_DB), "COLUMNS": "200"}
+    env.pop("ORGGRAPH_ENGINE", None)
+    if load_seeds and not _LOADED:
+        subprocess.run([sys.executable, "-m", "orggraph", "load", "data/seeds"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+        _LOADED = True
+    args = shlex.split(command)
+    assert args[0] == "orggraph"
+    done = subprocess.run([sys.executable, "-m", "orggraph", *args[1:]], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    printed = (done.stdout + done.stderr).rstrip().replace(str(_DB), "~/.local/share/orggraph/graph.lbdb")
+    return f"```console\n$ {command}\n{printed}\n```"

@@ -1,0 +1,3 @@
+from orggraph.cli import main
+
+main()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Run the whole test suite on a fresh Debian machine: install what the tests need
+# (Graphviz and fonts with æøå, the Python packages, Neo4j 5.26 through Maven),
+# start Neo4j on loopback unless NEO4J_URI points at one, run pytest, stop Neo4j.
+# Arguments are passed to pytest, e.g. `bash scripts/test.sh -k chain -x`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v dot >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing Graphviz and fonts from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz fonts-dejavu-core >/dev/null
+  else
+    echo "test.sh: Graphviz or DejaVu fonts missing; install graphviz and fonts-dejavu-core" >&2
+  fi
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+if [ -z "${NEO4J_URI:-}" ]; then
+  bash scripts/neo4j.sh start --fresh
+  trap 'bash scripts/neo4j.sh stop' EXIT
+  export NEO4J_URI="bolt://127.0.0.1:${ORGGRAPH_NEO4J_PORT:-7687}"
+fi
+
+python3 -m pytest -q -ra "$@"

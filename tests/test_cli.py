@@ -1,0 +1,114 @@
+"""The command line: help everywhere, clear errors and exit codes, documented in the README."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from orggraph.cli import app
+
+from conftest import DATA, ROOT
+
+
+def run(*args: str, env: dict | None = None, db: Path | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    if db is not None:
+        full_env["ORGGRAPH_DB"] = str(db)
+        full_env.pop("ORGGRAPH_ENGINE", None)
+    return subprocess.run([sys.executable, "-m", "orggraph", *args], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+def commands() -> list[str]:
+    return sorted(get_command(app).commands)
+
+
+def test_every_command_has_help():
+    for name in ["", *commands()]:
+        result = run(*([name] if name else []), "--help")
+        assert result.returncode == 0, result.stderr
+        assert "Usage" in result.stdout and len(result.stdout) > 200
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in commands():
+        assert re.search(rf"orggraph( --\S+ \S+)* {name}\b", readme), f"README lacks `orggraph {name}`"
+
+
+def test_validate_lists_problems_with_file_and_line_and_exits_2():
+    result = run("validate", str(DATA / "invalid" / "broken.yaml"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert re.search(r"broken\.yaml:4 \[kommunenummer\]: must be text", result.stderr)
+    assert result.stderr.count("broken.yaml:") >= 19
+
+
+def test_load_query_and_stats_round_trip(tmp_path):
+    db = tmp_path / "g.lbdb"
+    loaded = run("load", str(DATA / "valid"), db=db)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "loaded 28 nodes and 39 relationships" in loaded.stdout
+    stats = json.loads(run("stats", "--json", db=db).stdout)
+    assert stats["Unit"] == 8 and stats["PARTY_TO"] == 4
+    rows = json.loads(run("query", "chain_of_command", "-p", "id=natt", "-p", "as_of=2022-01-01",
+                          "--json", db=db).stdout)
+    assert [r["id"] for r in rows] == ["hjemmetjeneste", "helse", "fjordvik"]
+    table = run("query", "members", "--param", "id=fellesnemnda", "--param", "as_of=2019-01-01", db=db)
+    assert "Nordøy" in table.stdout and "Sørå" in table.stdout
+
+
+def test_expected_failures_have_no_traceback(tmp_path):
+    db = tmp_path / "g.lbdb"
+    cases = [
+        (run("query", "nonsense", db=db), 2, "no named query"),
+        (run("query", "chain_of_command", "-p", "idd=x", db=db), 2, "has no parameter 'idd'"),
+        (run("query", "subordinates", "-p", "id=x", "-p", "depth=deep", db=db), 2, "must be an int"),
+        (run("load", str(tmp_path / "missing.yaml"), db=db), 1, "no such file"),
+        (run("--engine", "oracle", "stats", db=db), 1, "unknown engine"),
+        (run("stats", env={"ORGGRAPH_ENGINE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:1"}), 4,
+         "cannot reach Neo4j"),
+    ]
+    for result, code, text in cases:
+        assert result.returncode == code, (result.args, result.stderr)
+        assert text in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_second_process_is_told_who_holds_the_embedded_database(tmp_path):
+    db = tmp_path / "g.lbdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from orggraph.config import Settings;"
+         "from orggraph.engine import open_engine;"
+         f"e = open_engine(Settings(engine='embedded', db_path={str(db)!r})); print('ready', flush=True);"
+         "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run("load", str(DATA / "valid"), db=db)
+        assert result.returncode == 3
+        assert f"pid {holder.pid}" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.communicate("", timeout=30)
+    # once the holder is gone the same load works
+    assert run("load", str(DATA / "valid"), db=db).returncode == 0
+
+
+def test_query_list_shows_every_named_query():
+    from orggraph.queries import all_queries
+    listing = run("query").stdout
+    for name in all_queries():
+        assert name in listing
+
+
+def test_schema_formats():
+    assert "CREATE CONSTRAINT entity_id IF NOT EXISTS" in run("schema", "--format", "neo4j").stdout
+    assert "CREATE NODE TABLE IF NOT EXISTS Unit(" in run("schema", "--format", "ladybug").stdout
+    published = json.loads((ROOT / "docs" / "orggraph.schema.json").read_text(encoding="utf-8"))
+    assert json.loads(run("schema", "--format", "json-schema").stdout) == published, \
+        "docs/orggraph.schema.json is stale: regenerate with `orggraph schema --format json-schema`"

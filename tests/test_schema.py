@@ -1,0 +1,64 @@
+"""One schema drives DDL, validation and the published JSON Schema."""
+from __future__ import annotations
+
+import datetime as dt
+
+import jsonschema
+import pytest
+import yaml
+
+from orggraph.loader.jsonschema import build
+from orggraph.schema import NODES, RELS, ddl
+
+from conftest import DATA
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_every_node_and_relationship_has_a_period_and_a_source():
+    for thing in [*NODES, *RELS]:
+        names = {p.name for p in thing.all_props}
+        assert {"valid_from", "valid_to", "source"} <= names, thing
+
+
+def test_ddl_covers_every_type():
+    neo4j, ladybug = "\n".join(ddl.neo4j_statements()), "\n".join(ddl.ladybug_statements())
+    for node in NODES:
+        assert f"FOR (n:{node.label}) REQUIRE n.id IS UNIQUE" in neo4j
+        assert f"CREATE NODE TABLE IF NOT EXISTS {node.label}(" in ladybug
+    for rel in RELS:
+        assert f"CREATE REL TABLE IF NOT EXISTS {rel.name}(" in ladybug
+    assert all("IF NOT EXISTS" in s for s in ddl.neo4j_statements() + ddl.ladybug_statements())
+
+
+def test_valid_input_matches_the_json_schema():
+    schema = build()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    doc = _plain(yaml.safe_load((DATA / "valid" / "fjordvik.yaml").read_text(encoding="utf-8")))
+    jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
+
+
+@pytest.mark.parametrize("change, where", [
+    ({"units": [{"id": "u", "name": "U", "kind": "enhet"}]}, "enum"),
+    ({"units": [{"id": "u", "name": "U", "kind": "unit", "colour": "red"}]}, "additionalProperties"),
+    ({"organisations": [{"id": "o", "name": "O", "kind": "municipality", "kommunenummer": 1719}]}, "type"),
+    ({"gadgets": []}, "additionalProperties"),
+])
+def test_json_schema_rejects_what_the_loader_rejects(change, where):
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        jsonschema.validate({"source": "s", **change}, build())
+    assert caught.value.validator == where
+
+
+def test_schema_ddl_runs_twice_on_each_engine(engine):
+    engine.ensure_schema()
+    engine.ensure_schema()
+    assert engine.read("MATCH (n:Unit) RETURN count(n) AS c") == [{"c": 0}]
