@@ -228,3 +228,15 @@ def main() -> None:
             _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")))
             sys.exit(DatabaseUnavailable.exit_code)
         raise
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    load_paths: List[Path] = typer.Option([], "--load", metavar="PATH",
+                                          help="Load these files or folders first (repeatable)."),
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql in a browser) on the configured engine."""
+    from .api import serve as run
+    run(settings(), host=host, port=port, load_paths=load_paths)

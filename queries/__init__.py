@@ -10,6 +10,7 @@ all(...) list predicates. The header declares the query:
     // One line that says what it answers.
     // @param id string  what the parameter is
     // @param as_of date = today  dates are ISO 8601; `today` is evaluated per call
+    // @order depth, name  rows are sorted here, strings in Norwegian order (æ, ø, å after z)
 
 Columns named `type` or ending in `_type` hold a node type: Neo4j's labels()
 list and LadybugDB's label string are both returned as one name.
@@ -24,12 +25,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable
 
+from orggraph.collation import sort_key
 from orggraph.errors import QueryError
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine, Row
 
 PARAM_LINE = re.compile(r"^//\s*@param\s+(\w+)\s+(\w+)(?:\s*=\s*(\S+))?\s*(.*)$")
+ORDER_LINE = re.compile(r"^//\s*@order\s+(.+)$")
 TYPES = ("string", "int", "float", "date", "bool", "list")
 
 
@@ -82,6 +85,7 @@ class NamedQuery:
     doc: str
     params: list[Param]
     texts: dict[str, str] = field(default_factory=dict)  # dialect or "common" → Cypher
+    order: list[str] = field(default_factory=list)  # columns to sort the rows by
     runner: Callable[["Engine", dict[str, Any]], list["Row"]] | None = None
 
     def cypher(self, dialect: str) -> str:
@@ -99,14 +103,27 @@ class NamedQuery:
         params = self.bind(raw)
         if self.runner is not None:
             return self.runner(engine, params)
-        return engine.read(self.cypher(engine.dialect), params)
+        rows = engine.read(self.cypher(engine.dialect), params)
+        if self.order:  # engines sort by code point; readers expect Norwegian order
+            rows.sort(key=lambda row: tuple(_order_key(row.get(c)) for c in self.order))
+        return rows
 
 
-def parse_header(name: str, text: str) -> tuple[str, list[Param]]:
-    doc_lines, params = [], []
+def _order_key(value: Any) -> tuple:
+    if isinstance(value, str) or value is None:
+        return (1,) + sort_key(value)
+    return (0, value)
+
+
+def parse_header(name: str, text: str) -> tuple[str, list[Param], list[str]]:
+    doc_lines, params, order = [], [], []
     for line in text.splitlines():
         if not line.startswith("//"):
             break
+        ordered = ORDER_LINE.match(line)
+        if ordered:
+            order = [c.strip() for c in ordered.group(1).split(",")]
+            continue
         match = PARAM_LINE.match(line)
         if match:
             pname, ptype, default, pdoc = match.groups()
@@ -115,7 +132,7 @@ def parse_header(name: str, text: str) -> tuple[str, list[Param]]:
             params.append(Param(pname, ptype, default, pdoc.strip()))
         else:
             doc_lines.append(line[2:].strip())
-    return " ".join(d for d in doc_lines if d), params
+    return " ".join(d for d in doc_lines if d), params, order
 
 
 def _load() -> dict[str, NamedQuery]:
@@ -125,8 +142,8 @@ def _load() -> dict[str, NamedQuery]:
         if entry.name.endswith(".cypher"):
             name = entry.name[:-7]
             text = entry.read_text(encoding="utf-8")
-            doc, params = parse_header(name, text)
-            found[name] = NamedQuery(name, doc, params, {"common": text})
+            doc, params, order = parse_header(name, text)
+            found[name] = NamedQuery(name, doc, params, {"common": text}, order)
     for dialect in ("neo4j", "ladybug"):
         folder = root / dialect
         for entry in folder.iterdir() if folder.is_dir() else ():

@@ -1,6 +1,7 @@
 // Agreements a municipality is party to on a date, with its own role, the host(s), all parties and services.
 // @param id string  the municipality (or other organisation)
 // @param as_of date = today  the date the question is asked about
+// @order name
 MATCH (m:Organisation {id: $id})-[mine:PARTY_TO]->(a:Agreement)
 WHERE (mine.valid_from IS NULL OR mine.valid_from <= $as_of) AND (mine.valid_to IS NULL OR mine.valid_to >= $as_of)
   AND (a.valid_from IS NULL OR a.valid_from <= $as_of) AND (a.valid_to IS NULL OR a.valid_to >= $as_of)
@@ -12,4 +13,3 @@ OPTIONAL MATCH (a)-[c:COVERS]->(s:Service)
 WHERE (c.valid_from IS NULL OR c.valid_from <= $as_of) AND (c.valid_to IS NULL OR c.valid_to >= $as_of)
 RETURN a.id AS id, a.name AS name, a.kind AS kind, a.status AS status, mine.role AS role,
        hosts, parties, collect(DISTINCT s.name) AS services, a.fte AS fte
-ORDER BY name

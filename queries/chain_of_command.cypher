@@ -3,6 +3,7 @@
 // the person holding it (for a post: its own holder).
 // @param id string  the post or unit to start from
 // @param as_of date = today  the date the question is asked about
+// @order depth, id
 MATCH (start:Entity {id: $id})
 WHERE (start.valid_from IS NULL OR start.valid_from <= $as_of) AND (start.valid_to IS NULL OR start.valid_to >= $as_of)
 MATCH p = (start)-[:PART_OF|REPORTS_TO*1..30]->(up)
@@ -20,4 +21,3 @@ WHERE (owns.valid_from IS NULL OR owns.valid_from <= $as_of) AND (owns.valid_to 
 RETURN depth, up.id AS id, labels(up) AS type, coalesce(up.name, up.title) AS name,
        head.title AS head_post, coalesce(holder.name, own.name) AS holder,
        coalesce(hold.capacity, owns.capacity) AS capacity
-ORDER BY depth, id

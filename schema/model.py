@@ -137,7 +137,7 @@ NODES: tuple[NodeType, ...] = (
         Prop("conditions", STRING),
         DESCRIPTION)),
     NodeType("ChangeEvent", "changes", "A merger, split or other change of municipalities.", (
-        Prop("kind", STRING, required=True, choices=("merger", "split", "boundary", "renaming")),
+        Prop("kind", STRING, required=True, choices=("merger", "split", "boundary", "renaming", "renumbering")),
         Prop("name", STRING),
         Prop("date", DATE, required=True, doc="first day of the new situation"),
         DESCRIPTION)),

@@ -2,7 +2,7 @@
 
 Every expected value below is taken from the seed documents in /work/shared/seeds (or, for
 kommunenummer, from SSB), not from the YAML: if a test fails, either the data or a query is wrong.
-The `engine` fixture (tests/conftest.py) yields a fresh, empty engine per test, for each engine.
+The `graph` fixture loads the seeds once per engine for this module.
 """
 from __future__ import annotations
 
@@ -13,14 +13,19 @@ import pytest
 
 from orggraph.loader.load import check, load
 
+from conftest import ENGINES, make_engine
+
 SEEDS = Path(__file__).parent.parent / "data" / "seeds"
 D = dt.date.fromisoformat
 
 
-@pytest.fixture
-def graph(engine):
+@pytest.fixture(scope="module", params=ENGINES)
+def graph(request, tmp_path_factory):
+    """The seed dataset, loaded once per engine for the module (the tests only read)."""
+    engine = make_engine(request.param, tmp_path_factory.mktemp("seeds"))
     load(engine, [SEEDS])
-    return engine
+    yield engine
+    engine.close()
 
 
 def node(engine, node_id: str) -> dict:

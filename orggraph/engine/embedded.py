@@ -26,7 +26,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         if "_LABEL" in value:  # a node or relationship value
             out = {"type": value["_LABEL"]}
-            out.update({k: _plain(v) for k, v in value.items() if not k.startswith("_")})
+            # absent properties are left out, as Neo4j does
+            out.update({k: _plain(v) for k, v in value.items()
+                        if not k.startswith("_") and v is not None})
             return out
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

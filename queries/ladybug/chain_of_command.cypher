@@ -18,4 +18,3 @@ WHERE (owns.valid_from IS NULL OR owns.valid_from <= $as_of) AND (owns.valid_to 
 RETURN depth, up.id AS id, labels(up) AS type, coalesce(up.name, up.title) AS name,
        head.title AS head_post, coalesce(holder.name, own.name) AS holder,
        coalesce(hold.capacity, owns.capacity) AS capacity
-ORDER BY depth, id
