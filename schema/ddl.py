@@ -35,3 +35,11 @@ def ladybug_statements() -> list[str]:
         cols = ", ".join(f"{p.name} {LADYBUG_TYPES[p.type]}" for p in rel.all_props)
         out.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}, {cols})")
     return out
+
+
+def ladybug_missing_columns(table: str, existing: set[str]) -> list[str]:
+    """ALTER statements that add columns a newer schema has and an older database lacks."""
+    from .model import NODE_BY_LABEL, REL_BY_NAME
+    thing = NODE_BY_LABEL.get(table) or REL_BY_NAME[table]
+    return [f"ALTER TABLE {table} ADD {p.name} {LADYBUG_TYPES[p.type]}"
+            for p in thing.all_props if p.name not in existing]

@@ -110,9 +110,12 @@ NODES: tuple[NodeType, ...] = (
         Prop("meetings_per_year", FLOAT),
         Prop("mandate", STRING),
         Prop("authority", STRING, doc="decision authority (myndighet)"),
-        Prop("seats", INT))),
+        Prop("seats", INT),
+        Prop("status", STRING, choices=("proposed", "active", "ended"),
+             doc="proposed forums are not yet decided"),
+        DESCRIPTION)),
     NodeType("Site", "sites", "A place: town hall, office, service office.", (
-        NAME, Prop("address", STRING))),
+        NAME, Prop("address", STRING), DESCRIPTION)),
     NodeType("Agreement", "agreements", "An inter-municipal agreement.", (
         NAME,
         Prop("kind", STRING, required=True, choices=(

@@ -62,3 +62,25 @@ def test_schema_ddl_runs_twice_on_each_engine(engine):
     engine.ensure_schema()
     engine.ensure_schema()
     assert engine.read("MATCH (n:Unit) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_an_older_embedded_database_gets_the_new_columns(tmp_path):
+    import ladybug
+
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    path = tmp_path / "old.lbdb"
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    conn.execute("CREATE NODE TABLE Site(id STRING, name STRING, PRIMARY KEY(id))")
+    conn.execute("CREATE (:Site {id: 'r', name: 'Rådhuset'})")
+    conn.close()
+    db.close()
+    engine = open_engine(Settings(engine="embedded", db_path=path))
+    try:
+        columns = {r["name"] for r in engine.read("CALL table_info('Site') RETURN *")}
+        assert {p.name for p in NODES[[n.label for n in NODES].index("Site")].all_props} <= columns
+        assert engine.read("MATCH (s:Site) RETURN s.name AS name, s.address AS address") == \
+            [{"name": "Rådhuset", "address": None}]
+    finally:
+        engine.close()

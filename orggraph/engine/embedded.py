@@ -101,6 +101,13 @@ class EmbeddedEngine(Engine):
     def ensure_schema(self) -> None:
         for statement in ddl.ladybug_statements():
             self._execute(statement)
+        # CREATE ... IF NOT EXISTS leaves an older table as it was: add the columns it lacks.
+        from orggraph.schema import NODES, RELS
+        for table in [n.label for n in NODES] + [r.name for r in RELS]:
+            # table names come from the schema; CALL takes no parameters
+            info = self._execute(f"CALL table_info('{table}') RETURN *")
+            for statement in ddl.ladybug_missing_columns(table, {row["name"] for row in info}):
+                self._execute(statement)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._execute(cypher, params)
