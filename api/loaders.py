@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from orggraph.engine.base import Row
 from orggraph.schema.model import RelType
 
-from .naming import IN, OUT
+from .naming import OUT
 
 if TYPE_CHECKING:
     from .context import Context

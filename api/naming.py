@@ -7,7 +7,7 @@ anything new falls back to `<key>Inverse`, so the API never lags the model.
 """
 from __future__ import annotations
 
-from orggraph.schema.model import RelType
+from orggraph.schema.model import NODE_BY_LABEL, RelType
 
 # Reverse field names for relationships whose model has no reverse_key.
 REVERSE_NAMES = {
@@ -54,5 +54,4 @@ def edge_type_name(rel: RelType, direction: str) -> str:
 
 def plural(label: str) -> str:
     """Root list field for a node type: its YAML section, camelCased (meetingPlaces, changes)."""
-    from orggraph.schema.model import NODE_BY_LABEL
     return camel(NODE_BY_LABEL[label].section)

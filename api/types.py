@@ -80,9 +80,9 @@ def _make_edge(rel: RelType, direction: str) -> type:
         ns["__annotations__"][prop.name] = annotation(prop)
         ns[prop.name] = _field(prop)
     ns["__annotations__"]["node"] = _end_type(ends)
-    ns["node"] = strawberry.field(default=None, description=f"the {' or '.join(ends)} at the other end")
-    word = "to" if direction == OUT else "from"
-    doc = f"{rel.name} {word} a {' or '.join(ends)}: {rel.doc}"
+    ns["node"] = strawberry.field(default=None, description=f"the {' | '.join(ends)} at the other end")
+    word = "towards" if direction == OUT else "coming from"
+    doc = f"A {rel.name} relationship {word} {' | '.join(ends)}. {rel.doc}"
     return strawberry.type(type(name, (), ns), name=name, description=doc)
 
 
@@ -127,6 +127,7 @@ EDGES: dict[tuple[str, str], type] = {(r.name, d): _make_edge(r, d) for r in REL
 NODE_TYPES: dict[str, type] = {n.label: _make_node(n) for n in NODES}
 module = sys.modules[__name__]
 for _cls in [*EDGES.values(), *NODE_TYPES.values()]:
+    assert not hasattr(module, _cls.__name__), f"generated type {_cls.__name__} clashes with a name here"
     setattr(module, _cls.__name__, _cls)  # strawberry.lazy finds them here
 
 _ATTRS = {n.label: list(COMMON) + [p.name for p in public(n.props)] for n in NODES}

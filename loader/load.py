@@ -42,7 +42,8 @@ def check(paths: list[Path], engine: Engine | None = None) -> Checked:
         raise ValidationFailed(problems)
     labels = {n.id: n.label for n in parsed.nodes}
     if lookup is not None:
-        missing = sorted({r.source for r in parsed.rels} | {r.target for r in parsed.rels} - set(labels))
+        ends = {r.source for r in parsed.rels} | {r.target for r in parsed.rels}
+        missing = sorted(ends - set(labels))
         labels.update({k: v.label for k, v in lookup(missing).items()})
     return Checked(parsed, datasets, labels)
 
