@@ -18,6 +18,11 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 
+# The graphql-http audit suite, pinned by scripts/audit/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix scripts/audit --no-audit --no-fund --silent
+fi
+
 if [ -z "${NEO4J_URI:-}" ]; then
   bash scripts/neo4j.sh start --fresh
   trap 'bash scripts/neo4j.sh stop' EXIT
