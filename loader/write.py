@@ -41,7 +41,9 @@ def upsert_statement(engine: Engine, label: str) -> str:
 def create_rel_statement(engine: Engine, rel_type: str, source: str, target: str) -> str:
     props = ", ".join(f"{p.name}: {engine.typed('row.p.' + p.name, p.type)}"
                       for p in REL_BY_NAME[rel_type].all_props)
-    return (f"UNWIND $rows AS row MATCH (a:{source} {{id: row.source}}), (b:{target} {{id: row.target}}) "
+    # Two MATCH clauses, not one with a comma: LadybugDB plans the comma form as a cross
+    # product (125x slower on 2 000 rows), Neo4j plans both the same.
+    return (f"UNWIND $rows AS row MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
             f"CREATE (a)-[r:{rel_type} {{{props}}}]->(b) RETURN count(r) AS created")
 
 

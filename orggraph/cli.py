@@ -121,6 +121,24 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
     out.print(table)
 
 
+@app.command()
+def generate(
+    folder: Path = typer.Argument(..., help="Folder to write the CSV files into."),
+    scale: float = typer.Option(0.01, "--scale", help="1.0 is all of Norway: ~200 000 units."),
+    seed: int = typer.Option(2017, "--seed", help="Same seed and scale, same files."),
+) -> None:
+    """Write a deterministic synthetic Norway (357 municipalities) as loader CSV files."""
+    from .generate import MUNICIPALITIES, generate as make
+    if scale <= 0 or scale > 10:
+        raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("generating", total=MUNICIPALITIES)
+        counts = make(folder, scale, seed, lambda n: bar.advance(task, n))
+    out.print(f"wrote {', '.join(f'{n} {k}' for k, n in counts.items())} to {folder}; "
+              f"load with `orggraph load {folder}`", soft_wrap=True, highlight=False)
+
+
 def _parse_params(pairs: List[str]) -> dict[str, str]:
     params = {}
     for pair in pairs:
