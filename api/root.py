@@ -1,0 +1,126 @@
+"""The root Query type: node lookup, one paginated list per node type, graph questions, search.
+
+Every root field takes `asOf: Date` (default: today on the server) and hands it
+down on the objects it returns (see context.py), so nested fields answer for
+the same date.
+"""
+import datetime as dt
+import enum
+from typing import Annotated, Any, List, Optional
+
+import strawberry
+from strawberry.types import Info
+
+from orggraph.schema.model import NODES, NodeType
+
+from . import loaders
+from .collation import sort_key
+from .filters import WHERE, compile_where
+from .loaders import valid
+from .naming import plural
+from .pagination import Connection, paginate
+from .questions import (AgreementShare, ChainLink, Member, Municipality, Nearby, Subordinate,
+                        check_depth, rows_as, search)
+from .types import NODE_TYPES, Node, build_node, display_name
+
+AsOf = Annotated[Optional[dt.date], strawberry.argument(
+    description="the date asked about (default: today); nested fields answer for the same date")]
+First = Annotated[Optional[int], strawberry.argument(description="page size: default 50, at most 500")]
+
+
+@strawberry.enum(description="Order of a list.")
+class OrderBy(enum.Enum):
+    NAME = "name"
+    NAME_DESC = "name_desc"
+    ID = "id"
+
+
+def order(items: list[Any], order_by: OrderBy) -> list[Any]:
+    """By name (or title) in Norwegian order, æ ø å after z; ties by id."""
+    if order_by == OrderBy.ID:
+        return sorted(items, key=lambda n: n.id)
+    ordered = sorted(items, key=lambda n: (sort_key(display_name(n)), n.id))
+    return ordered[::-1] if order_by == OrderBy.NAME_DESC else ordered
+
+
+def _list_field(node: NodeType) -> Any:
+    where_cls, node_cls = WHERE[node.label], NODE_TYPES[node.label]
+
+    async def resolve(info: Info, where: Optional[where_cls] = None,  # type: ignore[valid-type]
+                      order_by: OrderBy = OrderBy.NAME, first: First = 50,
+                      after: Optional[str] = None, as_of: AsOf = None) -> Connection[node_cls]:  # type: ignore[valid-type]
+        day = info.context.as_of(as_of)
+        condition, params = compile_where(node.label, where)
+        cypher = f"MATCH (n:{node.label}) WHERE {valid('n')} AND {condition} RETURN n AS node"
+        rows = await info.context.gate.read(cypher, {**params, "as_of": day})
+        items = order([build_node(r["node"], day) for r in rows], order_by)
+        return paginate(items, lambda n: n.id, first, after)
+
+    return strawberry.field(resolver=resolve, name=plural(node.label),
+                            description=f"{node.label}s valid on the date, filtered, ordered and paged.")
+
+
+async def node(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[Node]:
+    """Any node by id, if it is valid on the date."""
+    day = info.context.as_of(as_of)
+    row = await loaders.nodes(info.context).load((id, day))
+    return build_node(row, day) if row else None
+
+
+async def chain_of_command(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[ChainLink]:
+    """Upward from a post or unit, nearest first, each level with its head and holder."""
+    day = info.context.as_of(as_of)
+    return rows_as(ChainLink, await info.context.gate.query("chain_of_command", id=id, as_of=day), day)
+
+
+async def subordinates(info: Info, id: strawberry.ID, depth: int = 3, include_dotted: bool = False,
+                       as_of: AsOf = None) -> List[Subordinate]:
+    """Everything below a post or unit in the line of command, level by level."""
+    check_depth("depth", depth)
+    day = info.context.as_of(as_of)
+    rows = await info.context.gate.query("subordinates", id=id, depth=depth, as_of=day,
+                                         include_dotted=include_dotted)
+    return rows_as(Subordinate, rows, day)
+
+
+async def within(info: Info, id: strawberry.ID, steps: int = 2, as_of: AsOf = None) -> List[Nearby]:
+    """Everything within some steps of a node over any relationship, nearest first."""
+    check_depth("steps", steps)
+    day = info.context.as_of(as_of)
+    return rows_as(Nearby, await info.context.gate.query("within", id=id, steps=steps, as_of=day), day)
+
+
+async def members(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[Member]:
+    """Members of a meeting place or joint body, with role, seats and post holders."""
+    day = info.context.as_of(as_of)
+    return rows_as(Member, await info.context.gate.query("members", id=id, as_of=day), day)
+
+
+async def agreements_of(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[AgreementShare]:
+    """Agreements an organisation is party to, with its role, hosts, parties and services."""
+    day = info.context.as_of(as_of)
+    return rows_as(AgreementShare, await info.context.gate.query("agreements_of", id=id, as_of=day), day)
+
+
+async def municipalities(info: Info, as_of: AsOf = None) -> List[Municipality]:
+    """Municipalities that exist on the date, by kommunenummer."""
+    day = info.context.as_of(as_of)
+    return rows_as(Municipality, await info.context.gate.query("municipalities", as_of=day), day)
+
+
+async def search_field(info: Info, text: str, types: Optional[List[str]] = None, first: First = 20,
+                       as_of: AsOf = None) -> List[Node]:
+    """Nodes by name or title, ignoring case and accents (“odegard” finds “Ødegård”), best first."""
+    return await search(info, text, types, 20 if first is None else first, info.context.as_of(as_of))
+
+
+def build_query() -> type:
+    ns: dict[str, Any] = {"__module__": __name__}
+    ns["node"] = strawberry.field(resolver=node, description=node.__doc__)
+    for n in NODES:
+        ns[f"_list_{n.label}"] = _list_field(n)
+    for fn in (chain_of_command, subordinates, within, members, agreements_of, municipalities):
+        ns[fn.__name__] = strawberry.field(resolver=fn, description=fn.__doc__)
+    ns["search"] = strawberry.field(resolver=search_field, name="search", description=search_field.__doc__)
+    return strawberry.type(type("Query", (), ns), name="Query",
+                           description="Everything takes asOf (default today); nested fields follow it.")

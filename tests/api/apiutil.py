@@ -1,0 +1,87 @@
+"""Fixtures and helpers for the API tests: the loaded dataset, clients in-process (ASGI) or
+over real HTTP, and GraphQL shortcuts.
+
+Test modules import the fixtures they use from here. There is deliberately no
+tests/api/conftest.py: without an __init__.py it would be imported as the module
+`conftest` and shadow tests/conftest.py for every later `from conftest import ...`.
+The `engine` fixture (both engines) comes from tests/conftest.py.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+from orggraph.api import create_app
+from orggraph.api.server import running
+from orggraph.loader.load import load
+
+TESTS = Path(__file__).resolve().parents[1]
+VALID = TESTS / "data" / "valid"
+EXAMPLES = TESTS.parent / "examples" / "queries"
+
+
+class AsgiClient:
+    """httpx through ASGITransport: the app in this process, one event loop per request."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://asgi") as client:
+                return await client.request(method, url, **kwargs)
+        return asyncio.run(go())
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+
+def make_client(app, transport: str) -> Iterator[Any]:
+    if transport == "asgi":
+        yield AsgiClient(app)
+        return
+    with running(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+def gql(client, query: str, variables: dict | None = None, **kwargs: Any) -> dict:
+    """POST a query; fail on any error; return data."""
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+def gql_errors(client, query: str, variables: dict | None = None) -> list[dict]:
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    body = response.json()
+    assert body.get("errors"), body
+    return body["errors"]
+
+
+@pytest.fixture
+def graph(engine):
+    """An engine (each kind) holding tests/data/valid."""
+    load(engine, [VALID])
+    return engine
+
+
+@pytest.fixture(params=["asgi", "http"])
+def client(request, graph):
+    """A client for an app on the loaded graph, in-process and through a real uvicorn."""
+    yield from make_client(create_app(graph), request.param)
+
+
+@pytest.fixture
+def asgi(graph):
+    """The cheaper in-process client, for tests about answers rather than transport."""
+    return AsgiClient(create_app(graph))

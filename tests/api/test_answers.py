@@ -1,0 +1,144 @@
+"""Real answers from the test dataset through GraphQL, on both engines."""
+from __future__ import annotations
+
+from apiutil import asgi, gql, gql_errors, graph  # noqa: F401 (fixtures)
+
+
+def test_chain_of_command_of_natt(asgi):
+    data = gql(asgi, """{ chainOfCommand(id: "natt", asOf: "2022-01-01") {
+        depth id type headPost holder capacity node { displayName ... on Unit { kind } } } }""")
+    chain = data["chainOfCommand"]
+    assert [c["id"] for c in chain] == ["hjemmetjeneste", "helse", "fjordvik"]
+    assert [c["depth"] for c in chain] == [1, 2, 3]
+    assert (chain[1]["holder"], chain[1]["capacity"]) == ("Cecilie Lærum", "acting")
+    assert chain[0]["node"] == {"displayName": "Hjemmetjenesten", "kind": "unit"}
+    assert chain[2]["type"] == "Organisation" and chain[2]["node"] == {"displayName": "Fjordvik"}
+
+
+def test_municipalities_change_at_the_merger(asgi):
+    data = gql(asgi, """{ before: municipalities(asOf: "2019-12-31") { id name kommunenummer }
+                          after: municipalities(asOf: "2020-01-01") { id name validFrom } }""")
+    assert [m["id"] for m in data["before"]] == ["nord", "sor"]
+    assert data["before"][1] == {"id": "sor", "name": "Sørå", "kommunenummer": "1902"}
+    assert data["after"] == [{"id": "fjordvik", "name": "Fjordvik", "validFrom": "2020-01-01"}]
+
+
+def test_seats_in_the_joint_committee(asgi):
+    data = gql(asgi, """{
+      members(id: "fellesnemnda", asOf: "2019-01-01") { name seats role }
+      node(id: "fellesnemnda", asOf: "2019-01-01") { ... on Organisation { kind
+          members { seats role node { id } } } } }""")
+    assert {m["name"]: m["seats"] for m in data["members"]} == {"Nordøy": 9, "Sørå": 5}
+    edges = data["node"]["members"]
+    assert {e["node"]["id"]: (e["seats"], e["role"]) for e in edges} == {
+        "nord": (9, "medlem"), "sor": (5, "medlem")}
+    after = gql(asgi, '{ members(id: "fellesnemnda", asOf: "2020-06-01") { id } '
+                      'node(id: "fellesnemnda", asOf: "2020-06-01") { id } }')
+    assert after == {"members": [], "node": None}  # the committee ended with the merger
+
+
+def test_as_of_flows_into_nested_fields(asgi):
+    query = """query($d: Date!) { node(id: "kommunalsjef-helse", asOf: $d) {
+        ... on Post { title holders { capacity validFrom node { name } } } } }"""
+    early = gql(asgi, query, {"d": "2020-06-01"})["node"]["holders"]
+    late = gql(asgi, query, {"d": "2022-01-01"})["node"]["holders"]
+    assert [(h["node"]["name"], h["capacity"]) for h in early] == [("Bjørn Æsebø", None)]
+    assert [(h["node"]["name"], h["capacity"]) for h in late] == [("Cecilie Lærum", "acting")]
+    # two root fields with different dates in one request do not mix
+    both = gql(asgi, """{ a: node(id: "aase", asOf: "2019-01-01") { ... on Person { holds { node { id } } } }
+                          b: node(id: "aase", asOf: "2021-01-01") { ... on Person { holds { node { id } } } } }""")
+    assert [h["node"]["id"] for h in both["a"]["holds"]] == ["radmann-nord"]
+    assert [h["node"]["id"] for h in both["b"]["holds"]] == ["kommunedirektor"]
+
+
+def test_relationship_fields_in_both_directions_with_their_properties(asgi):
+    data = gql(asgi, """{ node(id: "helse", asOf: "2022-01-01") { ... on Unit {
+        partOf { node { id } }
+        hasParts { node { ... on Unit { name } } }
+        headedBy { node { title } }
+        reportsFrom { kind node { id } } } } }""")["node"]
+    assert [e["node"]["id"] for e in data["partOf"]] == ["fjordvik"]
+    # Norwegian order: Æ after Z
+    assert [e["node"]["name"] for e in data["hasParts"]] == [
+        "Hjemmetjenesten", "Rehabilitering", "Ævretun sykehjem"]
+    assert data["headedBy"] == [{"node": {"title": "Kommunalsjef helse og omsorg"}}]
+    assert data["reportsFrom"] == [{"kind": "dotted", "node": {"id": "stab"}}]
+
+
+def test_agreement_parties_with_roles(asgi):
+    data = gql(asgi, """{ agreementsOf(id: "sor", asOf: "2018-01-01") { id role hosts services }
+        agreements(asOf: "2018-01-01", where: {id: {eq: "ikt-avtale"}}) { nodes {
+            status parties { role note node { name } } covers { node { name } } } } }""")
+    assert {a["id"]: a["role"] for a in data["agreementsOf"]} == {
+        "barnevern-avtale": "participant", "ikt-avtale": "host"}
+    ikt = data["agreements"]["nodes"][0]
+    assert ikt["status"] == "proposed"
+    assert sorted((p["node"]["name"], p["role"], p["note"]) for p in ikt["parties"]) == [
+        ("Nordøy", "partial", "bare drift, ikke innkjøp"), ("Sørå", "host", None)]
+    assert ikt["covers"] == [{"node": {"name": "IKT-drift"}}]
+
+
+def test_subordinates_and_within(asgi):
+    data = gql(asgi, """{ subordinates(id: "fjordvik", depth: 3, asOf: "2022-01-01") { id depth }
+                          dotted: subordinates(id: "helse", depth: 1, includeDotted: true, asOf: "2022-01-01") { id kind }
+                          within(id: "natt", steps: 2, asOf: "2022-01-01") { id depth relationship } }""")
+    assert sorted(s["id"] for s in data["subordinates"]) == [
+        "helse", "hjemmetjeneste", "kjokken", "natt", "rehab", "stab", "sykehjem"]
+    assert {"id": "stab", "kind": "dotted"} in data["dotted"]
+    assert {"id": "hjemmetjeneste", "depth": 1, "relationship": "PART_OF"} in data["within"]
+    assert {w["id"] for w in data["within"] if w["depth"] == 2} >= {"helse", "leder-hjemme"}
+
+
+def test_lists_filter_sort_and_page(asgi):
+    query = """query($where: UnitWhere, $after: String) {
+        units(asOf: "2022-01-01", where: $where, first: 3, after: $after) {
+            totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id name } } }"""
+    first = gql(asgi, query)["units"]
+    assert first["totalCount"] == 7 and first["pageInfo"]["hasNextPage"]
+    names = [n["name"] for n in first["nodes"]]
+    rest = gql(asgi, query, {"after": first["pageInfo"]["endCursor"]})["units"]
+    names += [n["name"] for n in rest["nodes"]]
+    last = gql(asgi, query, {"after": rest["pageInfo"]["endCursor"]})["units"]
+    names += [n["name"] for n in last["nodes"]]
+    assert names == ["Helse og omsorg", "Hjemmetjenesten", "Nattpatrulje", "Rehabilitering",
+                     "Storkjøkken", "Ævretun sykehjem", "Økonomistab"]  # æ before ø, both after z
+    assert rest["pageInfo"]["hasPreviousPage"] and not last["pageInfo"]["hasNextPage"]
+
+    def ids(where):
+        return [n["id"] for n in gql(asgi, query.replace("first: 3", "first: 50"), {"where": where})["units"]["nodes"]]
+    assert ids({"kind": {"in": ["team", "staff"]}}) == ["natt", "stab"]
+    assert ids({"name": {"startsWith": "H"}, "fte": {"gte": 100}}) == ["helse"]
+    assert ids({"OR": [{"name": {"contains": "patrulje"}}, {"fte": {"lt": 20}}]}) == ["natt", "rehab"]
+    assert ids({"NOT": {"kind": {"eq": "unit"}}, "fte": {"isNull": True}}) == ["natt", "stab"]
+    assert ids({"validFrom": {"gte": "2020-01-01"}, "id": {"in": []}}) == []
+    # a value that looks like Cypher stays a value
+    assert ids({"name": {"eq": "x' OR 1=1 //"}}) == []
+
+
+def test_search_ignores_case_and_diacritics(asgi):
+    data = gql(asgi, """{ a: search(text: "odegard") { __typename id }
+                          b: search(text: "SORA", asOf: "2019-01-01") { id displayName }
+                          c: search(text: "helse", asOf: "2022-01-01", types: ["Unit"]) { id } }""")
+    assert data["a"] == [{"__typename": "Person", "id": "aase"}]
+    # exact name first, then names that merely contain the words
+    assert data["b"] == [{"id": "sor", "displayName": "Sørå"},
+                         {"id": "sammenslaing", "displayName": "Nordøy og Sørå blir Fjordvik"}]
+    assert data["c"][0]["id"] == "helse"  # exact name prefix first
+    later = gql(asgi, '{ search(text: "sora", asOf: "2022-01-01") { id } }')["search"]
+    assert later == [{"id": "sammenslaing"}]  # Sørå itself ended with 2019
+
+
+def test_private_properties_are_not_exposed(asgi):
+    errors = gql_errors(asgi, '{ node(id: "aase") { ... on Person { email } } }')
+    assert "Cannot query field 'email'" in errors[0]["message"]
+
+
+def test_bad_input_is_an_error_with_a_path(asgi):
+    errors = gql_errors(asgi, '{ units(first: 501) { totalCount } }')
+    assert errors[0]["path"] == ["units"] and "500" in errors[0]["message"]
+    errors = gql_errors(asgi, '{ units(after: "bm9wZQ==") { totalCount } }')
+    assert errors[0]["path"] == ["units"] and "cursor" in errors[0]["message"]
+    errors = gql_errors(asgi, '{ subordinates(id: "fjordvik", depth: -1) { id } }')
+    assert errors[0]["path"] == ["subordinates"]
+    errors = gql_errors(asgi, '{ municipalities(asOf: "2020-13-45") { id } }')
+    assert "Date" in errors[0]["message"] or "date" in errors[0]["message"]

@@ -1,0 +1,47 @@
+"""`orggraph serve` in its own process: loads files, serves, answers, releases the database on stop."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from orggraph.api.server import free_port
+
+from apiutil import VALID
+
+
+def test_serve_loads_then_answers_and_stops_cleanly(tmp_path):
+    port = free_port()
+    env = {**os.environ, "ORGGRAPH_ENGINE": "embedded", "ORGGRAPH_DB": str(tmp_path / "g.lbdb")}
+    proc = subprocess.Popen([sys.executable, "-m", "orggraph", "serve", "--port", str(port),
+                             "--load", str(VALID)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "the server exited early"
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.2)
+        body = httpx.post(base + "/graphql", json={"query": '{ chainOfCommand(id: "natt", asOf: "2022-01-01") { id } }'},
+                          timeout=30).json()
+        assert [c["id"] for c in body["data"]["chainOfCommand"]] == ["hjemmetjeneste", "helse", "fjordvik"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=60)[0]
+        print(output)  # shown by pytest when anything above failed
+    assert proc.returncode == 0, output
+    assert "loaded" in output
+    # the embedded database is free again: another process can open it
+    check = subprocess.run([sys.executable, "-m", "orggraph", "stats", "--json"], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
