@@ -202,13 +202,16 @@ def query(
 @app.command()
 def schema(
     fmt: str = typer.Option("summary", "--format", "-f",
-                            metavar="summary|json-schema|neo4j|ladybug",
-                            help="summary: types and fields; json-schema: for the YAML input; "
-                                 "neo4j / ladybug: the DDL each engine runs."),
+                            metavar="summary|graphql|json-schema|neo4j|ladybug",
+                            help="summary: types and fields; graphql: the API's SDL; json-schema: "
+                                 "for the YAML input; neo4j / ladybug: the DDL each engine runs."),
 ) -> None:
     """Print the schema, or what is generated from it."""
     from .schema import NODES, RELS, ddl
-    if fmt == "json-schema":
+    if fmt == "graphql":
+        from .api import sdl
+        print(sdl())
+    elif fmt == "json-schema":
         from .loader.jsonschema import build
         print(json.dumps(build(), indent=2, ensure_ascii=False))
     elif fmt in ("neo4j", "ladybug"):
@@ -222,7 +225,13 @@ def schema(
             out.print(f"[bold]{rel.name}[/bold] {'|'.join(rel.sources)} → {'|'.join(rel.targets)}"
                       f" (key {rel.key}{', reverse ' + rel.reverse_key if rel.reverse_key else ''})")
     else:
-        raise OrggraphError(f"unknown --format {fmt!r}: use summary, json-schema, neo4j or ladybug")
+        raise OrggraphError(f"unknown --format {fmt!r}: use summary, graphql, json-schema, neo4j or ladybug")
+
+
+from .viz.cli import chart_app, hearing as hearing_command  # noqa: E402  (needs `app` above)
+
+app.add_typer(chart_app, name="chart")
+app.command("hearing")(hearing_command)
 
 
 def _fail(message: str) -> None:

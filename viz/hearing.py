@@ -1,0 +1,281 @@
+"""Hearing pack (høringsinnspill) after the template in seed 004: "Maks 2 sider + organisasjonskart".
+
+Sections as in the template: ORGANISERING OG LEDERNIVÅ, ANSVAR, MØTEPLASSER (how often, authority,
+roles, mandate) and ANNET. The text is set on at most two A4 pages – if it does not fit, the font
+shrinks and long texts are cut in steps until it does – followed by the org chart, scaled onto A4
+page(s). One PDF; reportlab writes the text, Graphviz the chart, pypdf joins them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orggraph.collation import sort_key
+
+from .common import (STATUS_NO, ChartError, ROLE_NO, anchor, date_no, fte_no, holder_text, kind_no, live,
+                     render_graph)
+from .forums import fetch_forums, frequency_text
+from .org import fetch_tree, org_chart
+
+if TYPE_CHECKING:
+    from orggraph.engine.base import Engine
+
+MAX_TEXT_PAGES = 2
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
+
+
+def _font_file(name: str) -> str:
+    for folder in _FONT_DIRS:
+        path = Path(folder) / name
+        if path.exists():
+            return str(path)
+    try:
+        pattern = "DejaVu Sans:bold" if "Bold" in name else "DejaVu Sans"
+        found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
+                               check=False).stdout.strip()
+        if found and Path(found).exists() and "DejaVu" in found:
+            return found
+    except OSError:
+        pass
+    raise ChartError("the DejaVu Sans font is missing (apt-get install -y fonts-dejavu-core)")
+
+
+def _register_fonts() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    if "DejaVuSans" in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont("DejaVuSans", _font_file("DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", _font_file("DejaVuSans-Bold.ttf")))
+    from reportlab.lib.fonts import addMapping
+    addMapping("DejaVuSans", 0, 0, "DejaVuSans")
+    addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
+    addMapping("DejaVuSans", 0, 1, "DejaVuSans")
+    addMapping("DejaVuSans", 1, 1, "DejaVuSans-Bold")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts for the text
+
+def _details(engine: "Engine", ids: list[str], as_of: dt.date) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": {}, "services": {}, "decisions": [], "agreements": []}
+    if not ids:
+        return out
+    for label in ("Organisation", "Unit"):
+        for row in engine.read(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id, n.description AS d",
+                               {"ids": ids}):
+            if row["d"]:
+                out["description"][row["id"]] = row["d"]
+    rows = engine.read(f"""
+UNWIND $ids AS uid
+MATCH (u{anchor(engine)})-[r:DELIVERS]->(s:Service)
+WHERE u.id = uid AND {live('r')} AND {live('s')}
+RETURN uid AS unit, s.name AS name""", {"ids": ids, "as_of": as_of})
+    for row in rows:
+        out["services"].setdefault(row["unit"], []).append(row["name"])
+    out["decisions"] = engine.read(f"""
+UNWIND $ids AS uid
+MATCH (d:Decision)-[c:CONCERNS]->(x{anchor(engine)})
+WHERE x.id = uid
+RETURN DISTINCT d.id AS id, d.title AS title, d.date AS date, d.date_note AS date_note, d.outcome AS outcome""",
+                                   {"ids": ids})
+    return out
+
+
+def _trim(text: str | None, limit: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,.;:") + " …"
+
+
+def _story(engine: "Engine", root_id: str, as_of: Any, depth: int, size: float, limit: int,
+           max_rows: int) -> tuple[list, dict[str, Any]]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from xml.sax.saxutils import escape
+
+    tree = fetch_tree(engine, root_id, as_of)
+    day = tree.as_of
+    forums = fetch_forums(engine, root_id, day, depth=depth, tree=tree)
+    shown = [n for n in tree.nodes.values() if n.level <= depth]
+    units = [n for n in shown if n.type != "Post"]
+    facts = _details(engine, [n.id for n in units], day)
+    if tree.root.type == "Organisation":
+        facts["agreements"] = engine.query("agreements_of", id=root_id, as_of=day)
+
+    base = ParagraphStyle("base", fontName="DejaVuSans", fontSize=size, leading=size * 1.3, spaceAfter=size * 0.3)
+    small = ParagraphStyle("small", parent=base, fontSize=size - 1, leading=(size - 1) * 1.25, spaceAfter=1)
+    h1 = ParagraphStyle("h1", parent=base, fontName="DejaVuSans-Bold", fontSize=size + 5, leading=(size + 5) * 1.25,
+                        spaceAfter=size * 0.6)
+    h2 = ParagraphStyle("h2", parent=base, fontName="DejaVuSans-Bold", fontSize=size + 1.5,
+                        leading=(size + 1.5) * 1.3, spaceBefore=size * 0.9, spaceAfter=size * 0.3,
+                        textColor=colors.HexColor("#1f3b57"))
+    e = lambda t: escape(str(t or ""))  # noqa: E731
+    root = tree.root
+    story: list = [Paragraph(f"Innspill til høringsdokument: «Organisering av {e(root.name)}»", h1)]
+    head = root.heads[0] if root.heads else None
+    sender = f"{e(head.title)} ({e(', '.join(head.holder_lines()))})" if head else "–"
+    story.append(Paragraph(f"<b>Fra:</b> {sender} &nbsp;&nbsp; <b>Dato:</b> {date_no(day)}"
+                           + (f" ({e(tree.note)})" if tree.note else "")
+                           + " &nbsp;&nbsp; <b>Omfang:</b> maks 2 sider + organisasjonskart", small))
+
+    # ORGANISERING OG LEDERNIVÅ
+    story.append(Paragraph("Organisering og ledernivå", h2))
+    levels: dict[int, list] = {}
+    for node in shown:
+        levels.setdefault(node.level, []).append(node)
+    table = [["Nivå", "Enhet / stilling", "Leder", "Innehaver", "Årsverk"]]
+    for level in sorted(levels):
+        nodes = sorted(levels[level], key=lambda n: (n.type == "Post", sort_key(n.name)))
+        for node in nodes[:max_rows]:
+            if node.type == "Post":
+                row = [str(level + 1), node.name, "(stilling)", ", ".join(h.text() for h in node.holders) or "Vakant", ""]
+            else:
+                kind = f" ({kind_no(node.kind)})" if node.kind and node.kind != "unit" else ""
+                titles = "; ".join(h.title for h in node.heads) or "–"
+                holders = "; ".join(", ".join(h.holder_lines()) for h in node.heads) or "–"
+                row = [str(level + 1), node.name + kind, titles, holders, fte_no(node.fte).replace(" årsverk", "")]
+            table.append([Paragraph(e(c), small) for c in row])
+        if len(nodes) > max_rows:
+            table.append([Paragraph(e(c), small) for c in
+                          [str(level + 1), f"+{len(nodes) - max_rows} flere på dette nivået (se kartet)", "", "", ""]])
+    below = sum(1 for n in tree.nodes.values() if n.level > depth)
+    widths = [11 * mm, 58 * mm, 44 * mm, 44 * mm, 19 * mm]
+    grid = Table(table, colWidths=widths, repeatRows=1)
+    grid.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, 0), "DejaVuSans-Bold"), ("FONTSIZE", (0, 0), (-1, 0), size - 1),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#9aa5b1")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    story.append(grid)
+    levels_text = f"{len(levels)} ledernivå{'er' if len(levels) != 1 else ''} vist (toppnivå = 1)"
+    if below:
+        levels_text += f"; {below} enheter/stillinger under nivå {depth + 1} står i organisasjonskartet."
+    story.append(Paragraph(levels_text, small))
+
+    # ANSVAR
+    story.append(Paragraph("Ansvar", h2))
+    wrote = 0
+    for node in sorted(units, key=lambda n: (n.level, sort_key(n.name)))[:max_rows * 2]:
+        parts = []
+        if node.kind:
+            parts.append(kind_no(node.kind))
+        if node.fte is not None:
+            parts.append(fte_no(node.fte))
+        text = f"<b>{e(node.name)}</b>" + (f" ({e(', '.join(parts))})" if parts else "")
+        if facts["description"].get(node.id):
+            text += ": " + e(_trim(facts["description"][node.id], limit))
+        if facts["services"].get(node.id):
+            text += f" <i>Tjenester:</i> {e(', '.join(sorted(facts['services'][node.id], key=sort_key)))}."
+        if node.id == root_id or facts["description"].get(node.id) or facts["services"].get(node.id) \
+                or node.level <= 1:
+            story.append(Paragraph(text, base))
+            wrote += 1
+    if facts["agreements"]:
+        agreements = sorted(facts["agreements"], key=lambda a: sort_key(a["name"]))
+        listed = "; ".join(f"{a['name']} ({ROLE_NO.get(a['role'], a['role'])}, {STATUS_NO.get(a['status'], a['status'])})"
+                           for a in agreements[:max_rows])
+        more = f" og {len(agreements) - max_rows} til" if len(agreements) > max_rows else ""
+        story.append(Paragraph(f"<b>Samarbeidsavtaler ({len(agreements)}):</b> {e(_trim(listed, limit * 3))}{more}",
+                               base))
+    if not wrote and not facts["agreements"]:
+        story.append(Paragraph("Ingen ansvarsbeskrivelser registrert.", base))
+
+    # MØTEPLASSER
+    story.append(Paragraph("Møteplasser", h2))
+    if not forums.forums:
+        story.append(Paragraph("Ingen møteplasser registrert på denne datoen.", base))
+    for forum_id, forum in sorted(forums.forums.items(), key=lambda kv: sort_key(kv[1]["name"]))[:max_rows]:
+        bits = [f"<b>{e(forum['name'])}</b> ({e(kind_no(forum.get('kind')))}"
+                + (f", {forum['seats']} plasser" if forum.get("seats") else "") + ")"]
+        freq = frequency_text(forum)
+        bits.append(f"<i>Hvor ofte:</i> {e(freq) if freq else 'ikke oppgitt'}.")
+        members = forums.members.get(forum_id, [])
+        if members:
+            who = []
+            for m in sorted(members, key=lambda r: sort_key(r["name"])):
+                name = m["name"] + (f" ({holder_text(m.get('holder'), m.get('capacity'))})" if m["type"] == "Post" else "")
+                who.append(name + (f" – {m['role']}" if m.get("role") else ""))
+            bits.append(f"<i>Roller:</i> {e(_trim('; '.join(who), limit))}.")
+        if forums.heads.get(forum_id):
+            h = forums.heads[forum_id][0]
+            bits.append(f"<i>Leder:</i> {e(h.title)} ({e(', '.join(h.holder_lines()))}).")
+        if forum.get("mandate"):
+            bits.append(f"<i>Mandat:</i> {e(_trim(forum['mandate'], limit))}")
+        if forum.get("authority"):
+            bits.append(f"<i>Myndighet:</i> {e(_trim(forum['authority'], limit))}")
+        story.append(Paragraph(" ".join(bits), base))
+    if len(forums.forums) > max_rows:
+        story.append(Paragraph(f"+{len(forums.forums) - max_rows} flere møteplasser (se "
+                               f"<i>orggraph chart forums {e(root_id)}</i>).", small))
+
+    # ANNET
+    story.append(Paragraph("Annet", h2))
+    decisions = sorted(facts["decisions"], key=lambda d: (str(d.get("date") or ""), sort_key(d["title"])))
+    if decisions:
+        for d in decisions[:max_rows]:
+            when = date_no(d["date"]) if isinstance(d.get("date"), dt.date) else (d.get("date_note") or "udatert")
+            outcome = {"adopted": "vedtatt", "rejected": "avvist", "postponed": "utsatt", "referred": "oversendt",
+                       "noted": "tatt til orientering"}.get(d.get("outcome"), "utfall ikke registrert")
+            story.append(Paragraph(f"{e(d['title'])} – {e(_trim(when, 60))} ({outcome}).", small))
+    else:
+        story.append(Paragraph("Ingen vedtak registrert om enhetene.", small))
+    story.append(Spacer(1, size))
+    story.append(Paragraph(f"Laget av orggraph fra grafen per {date_no(day)}. Organisasjonskartet følger på neste side.",
+                           small))
+    return story, {"tree": tree, "as_of": day, "name": root.name}
+
+
+def _text_pdf(engine: "Engine", root_id: str, as_of: Any, depth: int) -> tuple[bytes, int, dict[str, Any]]:
+    """The text part, set as large as fits on two pages."""
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    _register_fonts()
+    attempts = [(10, 400, 12), (9, 300, 10), (8.5, 220, 8), (8, 160, 6), (7.5, 110, 5), (7, 80, 4)]
+    for size, limit, max_rows in attempts:
+        story, info = _story(engine, root_id, as_of, depth, size, limit, max_rows)
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=15 * mm,
+                                bottomMargin=15 * mm, title=f"Innspill – {info['name']}", author="orggraph")
+        doc.build(story)
+        data = buffer.getvalue()
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+        if pages <= MAX_TEXT_PAGES:
+            return data, pages, info
+    raise ChartError(f"the hearing text for {root_id} does not fit on {MAX_TEXT_PAGES} pages even in small print")
+
+
+def hearing_pdf(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2, chart_depth: int | None = None) -> bytes:
+    """Hearing pack: ≤ 2 A4 text pages + the org chart on A4 page(s), as one PDF."""
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    from reportlab.lib.pagesizes import A4, landscape
+
+    text, _pages, info = _text_pdf(engine, root_id, as_of, depth)
+    chart = org_chart(engine, root_id, info["as_of"], depth=chart_depth if chart_depth is not None else depth + 1,
+                      tree=info["tree"])
+    chart_pdf = render_graph(chart.graph(), "pdf")
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(text)).pages:
+        writer.add_page(page)
+    margin = 28  # points
+    for page in PdfReader(io.BytesIO(chart_pdf)).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        pw, ph = landscape(A4) if width > height else A4
+        scale = min((pw - 2 * margin) / width, (ph - 2 * margin) / height, 1.0)
+        blank = PageObject.create_blank_page(width=pw, height=ph)
+        dx = (pw - width * scale) / 2
+        dy = ph - margin - height * scale
+        blank.merge_transformed_page(page, Transformation().scale(scale).translate(dx, dy))
+        writer.add_page(blank)
+    writer.add_metadata({"/Title": f"Innspill – {info['name']}", "/Producer": "orggraph"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
