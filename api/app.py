@@ -111,6 +111,11 @@ def _only_queries_via_get(query: str, operation: str | None) -> None:
                           {"Allow": "POST"})
 
 
+# Whole-number options each chart takes from the query string.
+CHART_INTS = {"org": ("depth", "max_children"), "deps": ("steps", "max_group"),
+              "forums": ("depth",), "hearing": ("depth",)}
+
+
 def create_app(engine: Engine) -> Starlette:
     gate = Gate(engine)
     schema = get_schema()
@@ -158,7 +163,33 @@ def create_app(engine: Engine) -> Starlette:
             return JSONResponse({"status": "unavailable", "reason": reason}, 503)
         return JSONResponse({"status": "ready", "engine": engine.describe()})
 
+    async def chart(request: Request) -> Response:
+        """`/charts/{kind}/{id}.{format}?asOf=…&depth=…&steps=…&from=…&to=…`: one chart as a file."""
+        from orggraph.viz import KINDS, MEDIA_TYPES, ChartError, render
+        kind, node_id, fmt = (request.path_params[k] for k in ("kind", "node_id", "fmt"))
+        if kind not in KINDS or fmt not in MEDIA_TYPES:
+            return JSONResponse({"error": f"no chart {kind}/{fmt}: kinds {', '.join(KINDS)}, "
+                                          f"formats {', '.join(MEDIA_TYPES)}"}, 404)
+        query = request.query_params
+        opts: dict[str, Any] = {}
+        try:
+            for name in CHART_INTS.get(kind, ()):
+                if name in query:
+                    opts[name] = int(query[name])
+        except ValueError:
+            return JSONResponse({"error": f"{name} must be a whole number"}, 400)
+        if kind == "diff":
+            opts.update(date_from=query.get("from"), date_to=query.get("to"))
+        try:
+            body = await run_in_threadpool(gate._call, render, kind, engine, node_id,
+                                           query.get("asOf"), fmt, **opts)
+        except ChartError as exc:
+            status = 404 if "no node" in str(exc) or "not found" in str(exc) else 400
+            return JSONResponse({"error": str(exc)}, status)
+        return Response(body, media_type=MEDIA_TYPES[fmt])
+
     app = Starlette(routes=[
+        Route("/charts/{kind}/{node_id}.{fmt}", chart, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/graphql/schema.graphql", schema_sdl, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -14,6 +14,8 @@ import datetime as dt
 import sys
 from typing import Annotated, Any, List, Optional
 
+from urllib.parse import quote
+
 import strawberry
 from strawberry.types import Info
 
@@ -58,6 +60,22 @@ class Node:
     @strawberry.field(description="The name, or the title for posts and decisions.")
     def display_name(self) -> str:
         return display_name(self)
+
+    @strawberry.field(description="This thing's chart as of the query's date: the org chart of an "
+                                  "organisation or unit, the meeting-place map of a forum, the "
+                                  "dependency map of anything else. format: svg, png, pdf or dot.")
+    def chart_url(self, format: str = "svg") -> str:
+        return chart_url(type(self).__name__, self.id, self.as_of, format)
+
+
+CHART_OF = {"Organisation": "org", "Unit": "org", "MeetingPlace": "forums"}
+
+
+def chart_url(label: str, node_id: str, as_of: Optional[dt.date], fmt: str) -> str:
+    if fmt not in ("svg", "png", "pdf", "dot"):
+        raise ValueError(f"format must be svg, png, pdf or dot, not {fmt!r}")
+    query = f"?asOf={as_of.isoformat()}" if as_of else ""
+    return f"/charts/{CHART_OF.get(label, 'deps')}/{quote(node_id, safe='')}.{fmt}{query}"
 
 
 def display_name(obj: Any) -> str:

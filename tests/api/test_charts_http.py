@@ -1,0 +1,58 @@
+"""Charts served by the API, linked from the GraphQL types by `chartUrl`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from orggraph.api import create_app
+from orggraph.loader.load import load
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "valid"
+
+
+@pytest.fixture
+def client(engine):
+    load(engine, [DATA])
+    with TestClient(create_app(engine)) as http:
+        yield http
+
+
+def _graphql(client, query: str) -> dict:
+    response = client.post("/graphql", json={"query": query})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_chart_url_leads_to_an_svg_org_chart(client):
+    data = _graphql(client, '{ node(id: "helse", asOf: "2022-01-01") { chartUrl } }')
+    url = data["node"]["chartUrl"]
+    assert url == "/charts/org/helse.svg?asOf=2022-01-01"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    svg = response.text
+    assert "<svg" in svg and "Hjemmetjenesten" in svg and "Cecilie Lærum" in svg
+
+
+def test_other_kinds_and_formats(client):
+    png = client.get("/charts/deps/barnevern-avtale.png?asOf=2016-01-01&steps=1")
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n" and len(png.content) > 2000
+    dot = client.get("/charts/forums/fjordvik.dot?asOf=2022-01-01")
+    assert dot.status_code == 200 and "Kommunedirektørens ledergruppe" in dot.text
+    diff = client.get("/charts/diff/fjordvik.svg?from=2019-12-31&to=2020-01-01")
+    assert diff.status_code == 200 and "<svg" in diff.text
+    forum_url = _graphql(client, '{ node(id: "ledergruppe", asOf: "2022-01-01") { chartUrl(format: "png") } }')
+    assert forum_url["node"]["chartUrl"].startswith("/charts/forums/ledergruppe.png")
+
+
+def test_chart_errors_are_clear(client):
+    assert client.get("/charts/org/nobody.svg").status_code == 404
+    assert client.get("/charts/pie/helse.svg").status_code == 404
+    bad = client.get("/charts/org/helse.svg?depth=deep")
+    assert bad.status_code == 400 and "depth" in bad.json()["error"]
+    early = client.get("/charts/org/helse.svg?asOf=2010-01-01")
+    assert early.status_code == 400 and "not valid on 2010-01-01" in early.json()["error"]
