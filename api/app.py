@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
@@ -20,8 +21,8 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from orggraph.engine.base import Engine
 
@@ -111,6 +112,9 @@ def _only_queries_via_get(query: str, operation: str | None) -> None:
                           {"Allow": "POST"})
 
 
+# GraphiQL and its scripts ship inside the package (api/static/graphiql), not from a CDN.
+GRAPHIQL = Path(__file__).resolve().parent / "static" / "graphiql" / "index.html"
+
 # Whole-number options each chart takes from the query string.
 CHART_INTS = {"org": ("depth", "max_children"), "deps": ("steps", "max_group"),
               "forums": ("depth",), "hearing": ("depth",)}
@@ -122,7 +126,7 @@ def create_app(engine: Engine) -> Starlette:
 
     async def graphql(request: Request) -> Response:
         if _wants_ide(request):
-            return HTMLResponse(get_graphql_ide_html())
+            return HTMLResponse(GRAPHIQL.read_text(encoding="utf-8"))
         media = _media_type(request)
         if media is None:
             return PlainTextResponse(f"cannot answer in the accepted types; accept {GQL_RESPONSE} "
@@ -189,6 +193,7 @@ def create_app(engine: Engine) -> Starlette:
         return Response(body, media_type=MEDIA_TYPES[fmt])
 
     app = Starlette(routes=[
+        Mount("/static/graphiql", StaticFiles(directory=str(GRAPHIQL.parent)), name="graphiql"),
         Route("/charts/{kind}/{node_id}.{fmt}", chart, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/graphql/schema.graphql", schema_sdl, methods=["GET"]),

@@ -6,13 +6,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if ! command -v dot >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then
+# Graphviz and fonts with æøå for the charts; Chromium for the GraphiQL browser test.
+if ! command -v dot >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+    || ! fc-list 2>/dev/null | grep -qi dejavu; then
   if [ "$(id -u)" = 0 ]; then
-    echo "test.sh: installing Graphviz and fonts from Debian"
+    echo "test.sh: installing Graphviz, fonts and Chromium from Debian"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz fonts-dejavu-core >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz fonts-dejavu-core chromium >/dev/null
   else
-    echo "test.sh: Graphviz or DejaVu fonts missing; install graphviz and fonts-dejavu-core" >&2
+    echo "test.sh: install graphviz, fonts-dejavu-core and chromium (Debian) first" >&2
   fi
 fi
 
