@@ -32,3 +32,24 @@ def run(command: str, load_seeds: bool = True) -> str:
                           capture_output=True, text=True)
     printed = (done.stdout + done.stderr).rstrip().replace(str(_DB), "~/.local/share/orggraph/graph.lbdb")
     return f"```console\n$ {command}\n{printed}\n```"
+
+
+def graphql(path: str) -> str:
+    """Run an example query file against the seed dataset in-process; show it and its answer."""
+    import json
+
+    from starlette.testclient import TestClient
+
+    from orggraph.api import create_app
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    run("orggraph stats")  # makes sure the seeds are loaded
+    text = (ROOT / path).read_text(encoding="utf-8")
+    engine = open_engine(Settings(engine="embedded", db_path=_DB))
+    try:
+        with TestClient(create_app(engine)) as client:
+            answer = client.post("/graphql", json={"query": text}).json()
+    finally:
+        engine.close()
+    shown = json.dumps(answer, ensure_ascii=False, indent=1)
+    return f"`{path}`:\n\n```graphql\n{text.rstrip()}\n```\n\n```json\n{shown}\n```"

@@ -104,6 +104,10 @@ class NamedQuery:
         if self.runner is not None:
             return self.runner(engine, params)
         rows = engine.read(self.cypher(engine.dialect), params)
+        for row in rows:  # collected lists come in engine order; give them reading order
+            for key, value in row.items():
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    row[key] = sorted(value, key=sort_key)
         if self.order:  # engines sort by code point; readers expect Norwegian order
             rows.sort(key=lambda row: tuple(_order_key(row.get(c)) for c in self.order))
         return rows

@@ -5,7 +5,9 @@ import pytest
 
 from apiutil import EXAMPLES, asgi, gql, graph  # noqa: F401 (fixtures)
 
-FILES = sorted(EXAMPLES.glob("*.graphql"))
+ALL = sorted(EXAMPLES.glob("*.graphql"))
+SEEDED = [f for f in ALL if f.read_text(encoding="utf-8").startswith("# dataset: data/seeds")]
+FILES = [f for f in ALL if f not in SEEDED]  # these run on tests/data/valid
 
 
 def expect_01(data):
@@ -41,9 +43,51 @@ def expect_05(data):
     assert barnevern["hosts"] == ["Nordøy"] and barnevern["node"]["status"] == "in_force"
 
 
+def expect_06(data):
+    hosts = {a["name"]: a["hosts"] for a in data["agreementsOf"]}
+    assert hosts == {"Felles barneverntjeneste": ["Salangen kommune"],
+                     "Felles IKT drift": ["Salangen kommune"],
+                     "Felles kart og oppmåling": ["Gratangen kommune"],
+                     "Felles økonomitjeneste (todelt løsning)": ["Gratangen kommune", "Lavangen kommune"]}
+    assert all("Ibestad kommune (partial)" in a["parties"] for a in data["agreementsOf"])
+
+
+def expect_07(data):
+    assert [c["name"] for c in data["chainOfCommand"]] == ["Innherred samkommune"]
+    assert data["node"]["basedAt"] == [{"node": {"displayName": "Levanger kommune"}}]
+
+
+def expect_08(data):
+    before = {m["name"] for m in data["before"]}
+    after = {m["name"]: m["kommunenummer"] for m in data["after"]}
+    assert {"Andebu kommune", "Stokke kommune"} <= before and not {"Andebu kommune", "Stokke kommune"} & set(after)
+    assert after["Sandefjord kommune"] == "0710"
+
+
 def test_there_are_numbered_examples():
-    assert 3 <= len(FILES) <= 5
-    assert [f.name[:3] for f in FILES] == [f"{i:02d}_" for i in range(1, len(FILES) + 1)]
+    assert len(ALL) >= 6 and len(SEEDED) >= 3
+    assert [f.name[:3] for f in ALL] == [f"{i:02d}_" for i in range(1, len(ALL) + 1)]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    from starlette.testclient import TestClient
+
+    from orggraph.api import create_app
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    from orggraph.loader.load import load
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path_factory.mktemp("s") / "g.lbdb"))
+    load(engine, [EXAMPLES.parents[1] / "data" / "seeds"])
+    with TestClient(create_app(engine)) as client:
+        yield client
+    engine.close()
+
+
+@pytest.mark.parametrize("path", SEEDED, ids=[f.stem for f in SEEDED])
+def test_seed_example_runs(seeded, path):
+    data = gql(seeded, path.read_text(encoding="utf-8"))
+    globals()[f"expect_{path.name[:2]}"](data)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
