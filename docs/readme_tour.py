@@ -38,7 +38,9 @@ def graphql(path: str) -> str:
     """Run an example query file against the seed dataset in-process; show it and its answer."""
     import json
 
-    from starlette.testclient import TestClient
+    import asyncio
+
+    import httpx
 
     from orggraph.api import create_app
     from orggraph.config import Settings
@@ -47,8 +49,11 @@ def graphql(path: str) -> str:
     text = (ROOT / path).read_text(encoding="utf-8")
     engine = open_engine(Settings(engine="embedded", db_path=_DB))
     try:
-        with TestClient(create_app(engine)) as client:
-            answer = client.post("/graphql", json={"query": text}).json()
+        async def ask() -> dict:
+            transport = httpx.ASGITransport(app=create_app(engine))
+            async with httpx.AsyncClient(transport=transport, base_url="http://readme") as client:
+                return (await client.post("/graphql", json={"query": text})).json()
+        answer = asyncio.run(ask())
     finally:
         engine.close()
     shown = json.dumps(answer, ensure_ascii=False, indent=1)

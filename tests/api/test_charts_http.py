@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
+
+from apiutil import AsgiClient
 
 from orggraph.api import create_app
 from orggraph.loader.load import load
@@ -15,8 +16,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "valid"
 @pytest.fixture
 def client(engine):
     load(engine, [DATA])
-    with TestClient(create_app(engine)) as http:
-        yield http
+    yield AsgiClient(create_app(engine))
 
 
 def _graphql(client, query: str) -> dict:

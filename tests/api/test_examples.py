@@ -71,16 +71,14 @@ def test_there_are_numbered_examples():
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    from starlette.testclient import TestClient
-
+    from apiutil import AsgiClient
     from orggraph.api import create_app
     from orggraph.config import Settings
     from orggraph.engine import open_engine
     from orggraph.loader.load import load
     engine = open_engine(Settings(engine="embedded", db_path=tmp_path_factory.mktemp("s") / "g.lbdb"))
     load(engine, [EXAMPLES.parents[1] / "data" / "seeds"])
-    with TestClient(create_app(engine)) as client:
-        yield client
+    yield AsgiClient(create_app(engine))
     engine.close()
 
 
