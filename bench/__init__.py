@@ -1,0 +1,1 @@
+"""Benchmarks at national scale (issue 7): `orggraph bench`."""
