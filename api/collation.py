@@ -1,30 +1,4 @@
-"""Norwegian ordering and accent-blind matching, done in Python because neither engine collates.
+"""Norwegian ordering and matching for the API: the project's one implementation."""
+from orggraph.collation import fold, sort_key
 
-Norwegian sorts æ, ø, å after z (and treats ä as æ, ö as ø, ü as y); other
-accents sort as their base letter. `fold` is for matching, not ordering: case
-and diacritics go, æ becomes "ae", ø "o" and å "a", so "odegard" finds "Ødegård".
-"""
-from __future__ import annotations
-
-import unicodedata
-
-# Private-use code points sort after every letter, in this order.
-_AE, _OE, _AA = "\U000F0001", "\U000F0002", "\U000F0003"
-_ORDER = str.maketrans({"æ": _AE, "ä": _AE, "ø": _OE, "ö": _OE, "å": _AA, "ü": "y"})
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l"})
-
-
-def _strip_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-def sort_key(text: str | None) -> tuple[str, str]:
-    """A key that orders strings as a Norwegian dictionary does; ties break on the exact text."""
-    text = text or ""
-    low = unicodedata.normalize("NFC", text).casefold().translate(_ORDER)
-    return _strip_marks(low), text
-
-
-def fold(text: str | None) -> str:
-    """Lower-case, accent-free form for matching."""
-    return " ".join(_strip_marks((text or "").casefold().translate(_FOLD)).split())
+__all__ = ["fold", "sort_key"]

@@ -1,27 +1,31 @@
-"""Norwegian sorting and matching: æ, ø, å come after z; case and other accents do not count."""
+"""Norwegian ordering and accent-blind matching, done in Python because neither engine collates.
+
+Norwegian sorts æ, ø, å after z (and treats ä as æ, ö as ø, ü as y); other
+accents sort as their base letter, and case does not count. `fold` is for
+matching, not ordering: case and diacritics go, æ becomes "ae", ø "o" and å
+"a", so "odegard" finds "Ødegård".
+"""
 from __future__ import annotations
 
 import unicodedata
 
-# Sort keys for the three Norwegian letters, placed after z (code points after 'z').
-_AFTER_Z = {"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}
+# Private-use code points sort after every letter, in this order.
+_AE, _OE, _AA = "\U000F0001", "\U000F0002", "\U000F0003"
+_ORDER = str.maketrans({"æ": _AE, "ä": _AE, "ø": _OE, "ö": _OE, "å": _AA, "ü": "y"})
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l"})
 
 
-def sort_key(text: str | None) -> tuple:
-    """Key for sorting names as a Norwegian reader expects; empty values sort last."""
-    if text is None:
-        return (1, "")
-    out = []
-    for char in str(text).casefold():
-        if char in _AFTER_Z:
-            out.append(_AFTER_Z[char])
-        else:  # é → e, ü → u: strip the accent, keep the letter
-            out.append("".join(c for c in unicodedata.normalize("NFD", char)
-                               if not unicodedata.combining(c)))
-    return (0, "".join(out))
-
-
-def fold(text: str) -> str:
-    """Form for matching: case- and diacritic-insensitive (æ→ae, ø→o, å→a)."""
-    text = text.casefold().replace("æ", "ae").replace("ø", "o")
+def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def sort_key(text: str | None) -> tuple[bool, str, str]:
+    """Orders strings as a Norwegian dictionary does; ties break on the exact text; None last."""
+    value = text or ""
+    low = unicodedata.normalize("NFC", value).casefold().translate(_ORDER)
+    return text is None, _strip_marks(low), value
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free form for matching."""
+    return " ".join(_strip_marks((text or "").casefold().translate(_FOLD)).split())

@@ -15,7 +15,9 @@ all(...) list predicates. The header declares the query:
 Columns named `type` or ending in `_type` hold a node type: Neo4j's labels()
 list and LadybugDB's label string are both returned as one name.
 Composite queries that repeat a one-hop query (breadth-first traversals) are
-registered from `traversals.py` and look the same to callers.
+registered from `traversals.py` and look the same to callers. A traversal with
+the name of a `.cypher` file stands in front of it: it keeps that file's header
+and may still run its text (see `traversals.STRATEGY`).
 """
 from __future__ import annotations
 
@@ -102,8 +104,9 @@ class NamedQuery:
     def execute(self, engine: "Engine", raw: dict[str, Any]) -> list["Row"]:
         params = self.bind(raw)
         if self.runner is not None:
-            return self.runner(engine, params)
-        rows = engine.read(self.cypher(engine.dialect), params)
+            rows = self.runner(engine, params)
+        else:
+            rows = engine.read(self.cypher(engine.dialect), params)
         for row in rows:  # collected lists come in engine order; give them reading order
             for key, value in row.items():
                 if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -115,7 +118,7 @@ class NamedQuery:
 
 def _order_key(value: Any) -> tuple:
     if isinstance(value, str) or value is None:
-        return (1,) + sort_key(value)
+        return (1, sort_key(value))
     return (0, value)
 
 
@@ -158,6 +161,9 @@ def _load() -> dict[str, NamedQuery]:
                 found[name].texts[dialect] = entry.read_text(encoding="utf-8")
     from . import traversals
     for query in traversals.QUERIES:
+        base = found.get(query.name)
+        if base is not None:  # a traversal in front of a .cypher query keeps its header and text
+            query.doc, query.params, query.order, query.texts = base.doc, base.params, base.order, base.texts
         found[query.name] = query
     return found
 
