@@ -18,5 +18,7 @@ def test_readme_starts_with_the_two_set_up_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert len(block) == 2
-    assert "orggraph serve --load data/seeds" in block[0]
-    assert block[1].startswith("bash scripts/test.sh")
+    assert block[0].startswith("bash scripts/serve.sh") and block[1].startswith("bash scripts/test.sh")
+    serve = (ROOT / "scripts" / "serve.sh").read_text(encoding="utf-8")
+    assert "exec orggraph serve --load data/seeds" in serve
+    assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
