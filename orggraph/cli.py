@@ -101,6 +101,25 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
 
 
 @app.command()
+def export(
+    folder: Path = typer.Argument(..., help="Folder to write one YAML file per dataset into."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Only what held on this date (YYYY-MM-DD)."),
+) -> None:
+    """Write the whole graph (or what held on one date) as loader files: a backup that loads back."""
+    from .loader.export import export as write_files
+    day = None
+    if as_of:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise OrggraphError(f"--as-of must be a date YYYY-MM-DD, got {as_of!r}") from None
+    with opened() as engine:
+        written = write_files(engine, folder, day)
+    out.print(f"wrote {len(written)} file(s), {sum(written.values())} entries, to {folder}",
+              soft_wrap=True, highlight=False)
+
+
+@app.command()
 def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
     """Count nodes and relationships per type."""
     from .schema import NODES, RELS

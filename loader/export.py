@@ -1,0 +1,73 @@
+"""Write the graph (or what held on one date) back out in the loader's YAML format.
+
+One file per dataset, so `orggraph load` of the export rebuilds the same graph:
+nodes in their sections, relationships in a `relationships:` list, every fact
+with its own period and source.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orggraph.engine.base import Engine
+from orggraph.schema import NODES, RELS
+
+from .items import LOADER_SET
+
+
+def _valid_on(row: dict, day: dt.date | None, prefix: str = "") -> bool:
+    if day is None:
+        return True
+    start, end = row.get(prefix + "valid_from"), row.get(prefix + "valid_to")
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+def collect(engine: Engine, as_of: dt.date | None = None) -> dict[str, dict[str, list]]:
+    """dataset → section → entries, read straight from the graph."""
+    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    kept: set[str] = set()
+    for node in NODES:
+        columns = ", ".join(f"n.{p.name} AS {p.name}" for p in node.all_props)
+        for row in engine.read(f"MATCH (n:{node.label}) RETURN {columns} ORDER BY n.id"):
+            if not _valid_on(row, as_of):
+                continue
+            kept.add(row["id"])
+            entry = {k: v for k, v in row.items() if v is not None and k not in LOADER_SET}
+            out[row.get("dataset") or "exported"][node.section].append(entry)
+    for rel in RELS:
+        columns = ", ".join(f"r.{p.name} AS {p.name}" for p in rel.all_props)
+        rows = engine.read(f"MATCH (a)-[r:{rel.name}]->(b) RETURN a.id AS `from`, b.id AS `to`, {columns} "
+                           "ORDER BY `from`, `to`")
+        for row in rows:
+            if row["from"] not in kept or row["to"] not in kept or not _valid_on(row, as_of):
+                continue
+            entry = {"type": rel.name, **{k: v for k, v in row.items()
+                                          if v is not None and k not in LOADER_SET}}
+            out[row.get("dataset") or "exported"]["relationships"].append(entry)
+    return out
+
+
+def export(engine: Engine, folder: Path, as_of: dt.date | None = None) -> dict[str, int]:
+    """Write one YAML file per dataset into `folder`; returns entries per file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for dataset, sections in sorted(collect(engine, as_of).items()):
+        doc: dict[str, Any] = {"dataset": dataset}
+        if as_of:
+            doc["description"] = f"exported from orggraph as of {as_of.isoformat()}"
+        doc.update(sections)
+        name = dataset.replace("/", "_") + ".yaml"
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
+        # write beside, then rename: a reader never sees half a file
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".yaml")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, folder / name)
+        written[name] = sum(len(v) for v in sections.values())
+    return written
