@@ -18,9 +18,11 @@ def sdl() -> str:
     return _sdl()
 
 
-def create_app(engine: "Engine") -> "Starlette":
+def create_app(engine: "Engine", **options: Any) -> "Starlette":
+    """Options: auth (AuthConfig), limits (Limits), audit (AuditLog or a path); each defaults
+    to the environment, see docs/API.md."""
     from .app import create_app as _create
-    return _create(engine)
+    return _create(engine, **options)
 
 
 def serve(*args: Any, **kwargs: Any) -> None:

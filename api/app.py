@@ -6,17 +6,22 @@
 * Responses are `application/graphql-response+json` when the client accepts it
   (then a request that cannot execute — parse, validation or variable errors — is 400),
   otherwise `application/json` with 200, as the GraphQL-over-HTTP spec describes.
-* `/graphql/schema.graphql`: the SDL. `/healthz`: the process is up.
-  `/readyz`: a trivial read on the engine answers, else 503 with a JSON reason.
+* `/graphql/schema.graphql`: the SDL (404 when introspection is off). `/healthz`: the
+  process is up. `/readyz`: a trivial read on the engine answers, else 503 with a JSON reason.
+* `Authorization: Bearer <jwt>` names the caller (auth.py); a token that does not verify
+  is 401 before anything runs. Without the header the caller is an anonymous reader.
+* Limits (limits.py) are checked before execution: a violation is 400 (413 for the body)
+  with a message naming the limit and its value.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import DocumentNode, OperationType, get_operation_ast
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,11 +31,14 @@ from starlette.staticfiles import StaticFiles
 
 from orggraph.engine.base import Engine
 
+from . import limits as limits_module
+from .audit import AuditLog, default_path
+from .auth import AuthConfig, AuthFailed
 from .context import Context, Gate
+from .limits import LimitExceeded, Limits
 from .schema import get_schema, sdl
 
 GQL_RESPONSE, JSON = "application/graphql-response+json", "application/json"
-MAX_BODY = 1_000_000
 READY_TIMEOUT = 5.0
 
 
@@ -62,16 +70,32 @@ class _BadRequest(Exception):
         self.status, self.headers = status, headers
 
 
-async def _params(request: Request) -> tuple[str, dict | None, str | None]:
+async def _body(request: Request, limits: Limits) -> bytes:
+    """The request body, refused (413) as soon as it is known to be over the limit."""
+    def too_big(size: str) -> _BadRequest:
+        return _BadRequest(f"the request body ({size} bytes) exceeds the limit max_body_bytes = "
+                           f"{limits.max_body_bytes} bytes (set {limits_module.ENV['max_body_bytes']} "
+                           "to change it)", 413)
+
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise too_big(declared)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limits.max_body_bytes:
+            raise too_big(f"over {limits.max_body_bytes}")
+    return bytes(body)
+
+
+async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, str | None]:
     if request.method == "GET":
         raw = dict(request.query_params)
     else:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != JSON:
             raise _BadRequest("POST a JSON body with Content-Type: application/json", 415)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise _BadRequest(f"request body larger than {MAX_BODY} bytes", 413)
+        body = await _body(request, limits)
         try:
             raw = json.loads(body)
         except ValueError as exc:
@@ -101,15 +125,27 @@ async def _params(request: Request) -> tuple[str, dict | None, str | None]:
     return query, variables, operation
 
 
-def _only_queries_via_get(query: str, operation: str | None) -> None:
-    try:
-        document = parse(query)
-    except GraphQLError:
+def _only_queries_via_get(document: DocumentNode | None, operation: str | None) -> None:
+    if document is None:
         return  # execution reports the syntax error with its location
     found = get_operation_ast(document, operation)
     if found is not None and found.operation != OperationType.QUERY:
         raise _BadRequest(f"a {found.operation.value} cannot run over GET: use POST", 405,
                           {"Allow": "POST"})
+
+
+def _is_mutation(document: DocumentNode | None, operation: str | None) -> bool:
+    found = get_operation_ast(document, operation) if document is not None else None
+    return found is not None and found.operation == OperationType.MUTATION
+
+
+def _unauthorized(message: str, media: str) -> Response:
+    # RFC 6750: say why in WWW-Authenticate too (quotes and backslashes cannot appear there).
+    reason = message.replace("\\", "").replace('"', "'")
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+                        401, media_type=media,
+                        headers={"WWW-Authenticate": f'Bearer realm="orggraph", error="invalid_token", '
+                                                     f'error_description="{reason}"'})
 
 
 # GraphiQL and its scripts ship inside the package (api/static/graphiql), not from a CDN.
@@ -120,9 +156,15 @@ CHART_INTS = {"org": ("depth", "max_children"), "deps": ("steps", "max_group"),
               "forums": ("depth",), "hearing": ("depth",)}
 
 
-def create_app(engine: Engine) -> Starlette:
+def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits | None = None,
+               audit: AuditLog | Path | None = None) -> Starlette:
+    """The app on one engine. Token keys, limits and the audit log default to the environment
+    (AuthConfig.from_env, Limits.from_env, audit.default_path)."""
     gate = Gate(engine)
     schema = get_schema()
+    auth = auth if auth is not None else AuthConfig.from_env()
+    limits = limits if limits is not None else Limits.from_env()
+    audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or default_path(engine))
 
     async def graphql(request: Request) -> Response:
         if _wants_ide(request):
@@ -132,13 +174,37 @@ def create_app(engine: Engine) -> Starlette:
             return PlainTextResponse(f"cannot answer in the accepted types; accept {GQL_RESPONSE} "
                                      f"or {JSON}", 406)
         try:
-            query, variables, operation = await _params(request)
+            principal = auth.principal(request.headers.get("authorization"))
+        except AuthFailed as exc:
+            return _unauthorized(str(exc), media)
+        try:
+            query, variables, operation = await _params(request, limits)
+            document = limits_module.parse_within(query, limits)
             if request.method == "GET":
-                _only_queries_via_get(query, operation)
+                _only_queries_via_get(document, operation)
+            if document is not None:
+                try:
+                    limits_module.check(schema._schema, document, operation, variables, limits)
+                except LimitExceeded:
+                    raise
+                except Exception:  # noqa: BLE001 - a bug in the estimate must not block requests
+                    logging.getLogger("orggraph.api").exception("the limits check failed; executing anyway")
         except _BadRequest as exc:
             return _request_error(str(exc), exc.status, media, exc.headers)
-        result = await schema.execute(query, variable_values=variables, operation_name=operation,
-                                      context_value=Context(gate))
+        except LimitExceeded as exc:
+            return _request_error(str(exc), exc.status, media)
+        running = schema.execute(query, variable_values=variables, operation_name=operation,
+                                 context_value=Context(gate, principal=principal, audit=audit_log))
+        if _is_mutation(document, operation):
+            result = await running  # a write is never abandoned half-way: its transaction decides
+        else:
+            try:
+                result = await asyncio.wait_for(running, limits.max_query_seconds)
+            except asyncio.TimeoutError:
+                return _request_error(
+                    f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
+                    f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
+                    "smaller pages or fewer levels", 400, media)
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [error.formatted for error in result.errors]
@@ -151,6 +217,9 @@ def create_app(engine: Engine) -> Starlette:
         return JSONResponse(payload, status, media_type=media)
 
     async def schema_sdl(request: Request) -> Response:
+        if not limits.introspection:
+            return PlainTextResponse(f"the schema is not published: introspection is switched off "
+                                     f"({limits_module.ENV['introspection']}=off)", 404)
         return PlainTextResponse(sdl(), headers={"Content-Disposition": 'inline; filename="schema.graphql"'})
 
     async def healthz(request: Request) -> Response:
@@ -201,4 +270,5 @@ def create_app(engine: Engine) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
     ])
     app.state.gate = gate
+    app.state.auth, app.state.limits, app.state.audit = auth, limits, audit_log
     return app

@@ -14,12 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable
+from typing import TYPE_CHECKING, Any, Callable, Hashable, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from orggraph.engine.base import Engine, Row
+from orggraph.engine.base import Engine, Row, Tx
+
+from .auth import ANONYMOUS, Principal
+
+if TYPE_CHECKING:
+    from .audit import AuditLog
+
+T = TypeVar("T")
 
 
 class Gate:
@@ -29,6 +36,9 @@ class Gate:
         self.engine = engine
         # LadybugDB runs one statement per connection at a time; Neo4j's driver is thread-safe.
         self._lock = threading.Lock() if engine.dialect == "ladybug" else None
+        # Writes validate against the graph inside their transaction; one write at a time per
+        # process means two mutations never validate against the same state (see docs/API.md).
+        self._write_lock = threading.Lock()
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._lock is None:
@@ -42,6 +52,14 @@ class Gate:
     async def query(self, name: str, **params: Any) -> list[Row]:
         return await run_in_threadpool(self._call, self.engine.query, name, **params)
 
+    async def write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work(tx)` in one write transaction (committed when this returns)."""
+        return await run_in_threadpool(self._write, work)
+
+    def _write(self, work: Callable[[Tx], T]) -> T:
+        with self._write_lock:
+            return self._call(self.engine.write, work)
+
     def ping(self) -> None:
         """A trivial read, for readiness checks (blocking; call it in a thread)."""
         self._call(self.engine.read, "RETURN 1 AS ok")
@@ -51,6 +69,8 @@ class Gate:
 class Context:
     gate: Gate
     today: dt.date = field(default_factory=dt.date.today)
+    principal: Principal = ANONYMOUS
+    audit: "AuditLog | None" = None
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
 
     def loader(self, key: Hashable, make: Callable[[], DataLoader]) -> DataLoader:

@@ -23,10 +23,38 @@ class BadInput(OrggraphError):
     exit_code = 2
 
 
+class InvalidWrite(OrggraphError):
+    """A mutation's input breaks the loader's rules; nothing was written.
+
+    `problems` are (field path, message) pairs; each becomes its own GraphQL error
+    with the mutation's path, `extensions.field` (e.g. "input.validTo") and a message
+    that starts with the field in brackets, as the loader's messages do.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"[{f}] {m}" if f else m for f, m in problems))
+
+
 def is_client_error(error: GraphQLError) -> bool:
     original = error.original_error
     # No original error: a parse or validation error from graphql-core itself.
-    return original is None or isinstance(original, (BadInput, QueryError, GraphQLError))
+    from .auth import NotAllowed
+    return original is None or isinstance(original, (BadInput, InvalidWrite, NotAllowed, QueryError,
+                                                     GraphQLError))
+
+
+def _expand(error: GraphQLError) -> list[GraphQLError]:
+    """One GraphQL error per problem of an InvalidWrite; other errors as they are."""
+    original = error.original_error
+    if not isinstance(original, InvalidWrite):
+        return [error]
+    return [GraphQLError(f"[{field}] {message}" if field else message, nodes=error.nodes,
+                         source=error.source, positions=error.positions, path=error.path,
+                         extensions={"code": "BAD_USER_INPUT", "field": field})
+            for field, message in original.problems]
 
 
 class MaskInternalErrors(SchemaExtension):
@@ -39,7 +67,7 @@ class MaskInternalErrors(SchemaExtension):
         masked = []
         for error in errors:
             if is_client_error(error):
-                masked.append(error)
+                masked.extend(_expand(error))
                 continue
             original = error.original_error
             log.error("internal error at %s: %s", ".".join(map(str, error.path or [])) or "-",

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from orggraph.schema.model import NODES, NodeType
 
 from . import loaders
+from .audit import audit_log
 from .collation import sort_key
 from .filters import WHERE, compile_where
 from .loaders import valid
@@ -122,5 +123,6 @@ def build_query() -> type:
     for fn in (chain_of_command, subordinates, within, members, agreements_of, municipalities):
         ns[fn.__name__] = strawberry.field(resolver=fn, description=fn.__doc__)
     ns["search"] = strawberry.field(resolver=search_field, name="search", description=search_field.__doc__)
+    ns["audit_log"] = strawberry.field(resolver=audit_log, description=audit_log.__doc__)
     return strawberry.type(type("Query", (), ns), name="Query",
                            description="Everything takes asOf (default today); nested fields follow it.")

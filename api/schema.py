@@ -5,13 +5,10 @@ import logging
 from functools import lru_cache
 
 import strawberry
-from strawberry.extensions import QueryDepthLimiter
-
 from .errors import MaskInternalErrors
+from .mutations import build_mutation
 from .root import build_query
 from .types import NODE_TYPES
-
-MAX_DEPTH = 16  # selection nesting; every relationship level is two (edges → node)
 
 
 class Schema(strawberry.Schema):
@@ -23,8 +20,10 @@ class Schema(strawberry.Schema):
 
 @lru_cache(maxsize=1)
 def get_schema() -> Schema:
-    return Schema(query=build_query(), types=list(NODE_TYPES.values()),
-                  extensions=[MaskInternalErrors, lambda: QueryDepthLimiter(max_depth=MAX_DEPTH)])
+    # Depth, aliases, tokens, complexity and time are limited per request in app.py (limits.py),
+    # before execution, so that a violation is a 400 naming the limit.
+    return Schema(query=build_query(), mutation=build_mutation(), types=list(NODE_TYPES.values()),
+                  extensions=[MaskInternalErrors])
 
 
 def sdl() -> str:

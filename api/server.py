@@ -34,8 +34,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
             report = load(engine, list(load_paths))
             log.info("loaded %d nodes and %d relationships from %s", report.nodes,
                      report.relationships, ", ".join(report.datasets))
+        app = create_app(engine)  # tokens, limits and the audit log from the environment
         log.info("serving %s on http://%s:%d/graphql", engine.describe(), host, port)
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+        log.info("auth: %s; audit log: %s; introspection %s", app.state.auth.describe(),
+                 app.state.audit.path, "on" if app.state.limits.introspection else "off")
+        uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         engine.close()
 

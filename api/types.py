@@ -1,8 +1,10 @@
 """GraphQL object types generated from schema/model.py; nothing here names a node or relationship type.
 
 * `Node`: the interface every node type implements (id, period, provenance, displayName).
-* One object type per NodeType with its public properties (private ones are left out
-  until the API authenticates), dates as `Date`, required properties non-null.
+* One object type per NodeType with its public properties, dates as `Date`, required
+  properties non-null. Private properties (personal data, `Prop.private`) are nullable
+  fields that answer only authenticated readers (role reader or editor); anyone else
+  gets null and an error (code UNAUTHENTICATED or FORBIDDEN) at that field.
 * One field per relationship type and direction (`naming.rel_field`) returning a list of
   edges: the relationship's own properties and `node`, the node at the other end
   (its concrete type when the model allows one type there, else `Node`).
@@ -22,6 +24,7 @@ from strawberry.types import Info
 from orggraph.schema.model import BOOL, DATE, FLOAT, INT, NODES, RELS, STRING, NodeType, Prop, RelType
 
 from . import loaders
+from .auth import require_reader
 from .collation import sort_key
 from .naming import IN, OUT, camel, edge_type_name, rel_field
 
@@ -54,8 +57,10 @@ class Node:
     valid_to: Optional[dt.date] = strawberry.field(
         default=None, description="last day of validity (inclusive); empty means still valid")
     source: str = strawberry.field(default="", description="document and page/slide the fact comes from")
-    dataset: Optional[str] = strawberry.field(default=None, description="the file the fact was loaded from")
+    dataset: Optional[str] = strawberry.field(
+        default=None, description="the file the fact was loaded from, or \"api\" if written through the API")
     as_of: strawberry.Private[Optional[dt.date]] = None
+    private_values: strawberry.Private[Optional[dict]] = None  # personal data, behind require_reader
 
     @strawberry.field(description="The name, or the title for posts and decisions.")
     def display_name(self) -> str:
@@ -121,12 +126,31 @@ def rel_fields(label: str) -> list[tuple[RelType, str]]:
             + [(r, IN) for r in RELS if label in r.targets])
 
 
+def private(props: tuple[Prop, ...]) -> list[Prop]:
+    return [p for p in props if p.private]
+
+
+def _private_field(label: str, prop: Prop) -> Any:
+    what = f"{label}.{camel(prop.name)}"
+
+    def resolve(root: Any, info: Info) -> Optional[SCALARS[prop.type]]:  # type: ignore[valid-type]
+        require_reader(info.context.principal, what)
+        return (root.private_values or {}).get(prop.name)
+
+    doc = ((prop.doc + "; ") if prop.doc else "") + ("personal data: only for authenticated readers "
+                                                    "(role reader or editor), else null and an error")
+    return strawberry.field(resolver=resolve, name=camel(prop.name), description=doc)
+
+
 def _make_node(node: NodeType) -> type:
     ns: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
     names = [camel(p) for p in COMMON] + ["displayName"]
     for prop in public(node.props):
         ns["__annotations__"][prop.name] = annotation(prop)
         ns[prop.name] = _field(prop)
+        names.append(camel(prop.name))
+    for prop in private(node.props):
+        ns[f"_private_{prop.name}"] = _private_field(node.label, prop)
         names.append(camel(prop.name))
     for rel, direction in rel_fields(node.label):
         edge_cls = EDGES[(rel.name, direction)]
@@ -149,9 +173,12 @@ for _cls in [*EDGES.values(), *NODE_TYPES.values()]:
     setattr(module, _cls.__name__, _cls)  # strawberry.lazy finds them here
 
 _ATTRS = {n.label: list(COMMON) + [p.name for p in public(n.props)] for n in NODES}
+_PRIVATE = {n.label: [p.name for p in private(n.props)] for n in NODES}
 
 
 def build_node(row: dict[str, Any], as_of: dt.date) -> Any:
     """A node object from a node value as the engines return it (a dict with `type`)."""
     label = row["type"]
-    return NODE_TYPES[label](**{name: row.get(name) for name in _ATTRS[label]}, as_of=as_of)
+    secret = {name: row.get(name) for name in _PRIVATE[label]} or None
+    return NODE_TYPES[label](**{name: row.get(name) for name in _ATTRS[label]}, as_of=as_of,
+                             private_values=secret)

@@ -143,8 +143,9 @@ class DocumentParser:
                              + _suggest(str(key), allowed))
         props.setdefault("source", self.default_source)
         props["dataset"] = self.dataset
+        # a given but invalid value is reported already; an explicit null counts as missing
         missing = [p.name for p in node_type.all_props if p.required and props.get(p.name) is None
-                   and p.name not in item]  # a given but invalid value is reported already
+                   and item.get(p.name) is None]
         for name in missing:
             hint = " (or a top-level `source:` for the file)" if name == "source" else ""
             self.problem(line, name, f"{node_type.label} needs {name!r}{hint}")

@@ -109,3 +109,10 @@ def test_fixing_the_file_makes_it_pass(tmp_path):
     copy.write_text(text.replace('kommunenummer: "1901"', "kommunenummer: 1901"), encoding="utf-8")
     [problem] = problems_of(copy)
     assert problem.field == "kommunenummer" and problem.where.line == 6
+
+
+def test_a_required_field_given_as_null_is_missing(tmp_path):
+    (tmp_path / "null.yaml").write_text("source: s\nunits:\n  - id: u\n    name:\n    kind: unit\n",
+                                        encoding="utf-8")
+    [problem] = problems_of(tmp_path)
+    assert (problem.where.line, problem.field) == (3, "name") and "needs 'name'" in problem.message

@@ -85,3 +85,44 @@ def client(request, graph):
 def asgi(graph):
     """The cheaper in-process client, for tests about answers rather than transport."""
     return AsgiClient(create_app(graph))
+
+
+# --- tokens and an app that checks them -----------------------------------------------------
+
+SECRET = "orggraph-test-secret-at-least-32-bytes-long"
+
+
+def token(roles=("editor",), sub: str | None = "kari", key: Any = SECRET, alg: str = "HS256",
+          **claims: Any) -> str:
+    """A signed JWT for the test apps: audience orggraph, valid for ten minutes."""
+    import time
+
+    import jwt
+    roles = roles if isinstance(roles, str) else list(roles)
+    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, **claims}
+    if sub is not None:
+        body["sub"] = sub
+    return jwt.encode(body, key, algorithm=alg)
+
+
+def bearer(roles=("editor",), **kwargs: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(roles, **kwargs)}"}
+
+
+def secured_app(engine, tmp_path: Path, **options: Any):
+    """An app that accepts HS256 tokens signed with SECRET and audits to tmp_path/audit.jsonl."""
+    from orggraph.api.auth import AuthConfig
+    options.setdefault("auth", AuthConfig(secret=SECRET))
+    options.setdefault("audit", tmp_path / "audit.jsonl")
+    return create_app(engine, **options)
+
+
+@pytest.fixture(params=["asgi", "http"])
+def secured(request, graph, tmp_path):
+    """A client for a token-checking app on the loaded graph, in-process and over real HTTP."""
+    yield from make_client(secured_app(graph, tmp_path), request.param)
+
+
+@pytest.fixture
+def secured_asgi(graph, tmp_path):
+    return AsgiClient(secured_app(graph, tmp_path))

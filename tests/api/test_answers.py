@@ -129,8 +129,11 @@ def test_search_ignores_case_and_diacritics(asgi):
 
 
 def test_private_properties_are_not_exposed(asgi):
-    errors = gql_errors(asgi, '{ node(id: "aase") { ... on Person { email } } }')
-    assert "Cannot query field 'email'" in errors[0]["message"]
+    """Anonymous readers get null and an error for personal data (test_auth.py: readers see it)."""
+    body = asgi.post("/graphql", json={"query": '{ node(id: "aase") { ... on Person { name email } } }'}).json()
+    assert body["data"] == {"node": {"name": "Åse Ødegård", "email": None}}
+    assert body["errors"][0]["path"] == ["node", "email"]
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_bad_input_is_an_error_with_a_path(asgi):

@@ -20,11 +20,13 @@ def test_every_node_type_and_public_property_is_in_the_sdl():
     assert "date: Date!" in text  # ChangeEvent.date is a required date
 
 
-def test_private_properties_are_left_out():
+def test_private_properties_are_nullable_and_say_who_may_see_them():
     text = sdl()
     person = text[text.index("type Person implements Node"):]
     person = person[:person.index("\n}")]
-    assert "email" not in person and "phone" not in person and "notes" not in person
+    for name in ("email", "phone", "notes"):
+        assert f"  {name}: String\n" in person
+    assert person.count("personal data: only for authenticated readers") == 3
     assert "name: String!" in person
 
 
