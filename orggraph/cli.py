@@ -249,8 +249,11 @@ def schema(
 
 from .viz.cli import chart_app, hearing as hearing_command  # noqa: E402  (needs `app` above)
 
+from .bench.cli import bench as bench_command  # noqa: E402
+
 app.add_typer(chart_app, name="chart")
 app.command("hearing")(hearing_command)
+app.command("bench")(bench_command)
 
 
 def _fail(message: str) -> None:

@@ -4,6 +4,21 @@ A variable-length pattern with a period filter on every step cannot be
 pruned by either engine (Neo4j enumerates paths, LadybugDB scans the whole
 graph), so `subordinates` and `within` step one level per round trip and
 keep the visited set here. Round trips equal the depth asked for.
+
+`chain_of_command` and `span_of_control` run by a strategy per engine
+(`STRATEGY`, measured by `orggraph bench`, see docs/BENCHMARKS.md):
+
+* "statement": the Cypher file as it is (one round trip). Neo4j expands the few
+  upward paths from its unique-index anchor lazily, so this is fastest there.
+* "index": the line index (line_index.py), a cache of the line of command with
+  every period, rebuilt after writes. LadybugDB plans the statement as scans of
+  whole tables (~200 ms at 200 000 units); from the index the answer takes
+  microseconds. Until the index is built (see line_index.BUILD_AT) the statement runs.
+* "hops" (chain_of_command only): one `chain_step` per level, breadth-first.
+  Fine on Neo4j; on LadybugDB each step is itself a scan (an UNWIND of ids does
+  not use the primary-key index), so it is the slowest there. Kept for comparison.
+
+All give the same rows and honour `as_of` on every node and relationship.
 """
 from __future__ import annotations
 
@@ -46,6 +61,70 @@ def _within(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     return _breadth_first(engine, p["id"], p["steps"], "neighbours", {"as_of": p["as_of"]}, "via")
 
 
+#: how each query runs per dialect: "statement", "index" or "hops" (see the module doc)
+STRATEGY: dict[str, dict[str, str]] = {
+    "chain_of_command": {"ladybug": "index", "neo4j": "statement"},
+    "span_of_control": {"ladybug": "index", "neo4j": "statement"},
+}
+CHAIN_MAX_DEPTH = 30  # as the statement's *1..30
+
+
+def _statement(engine: "Engine", name: str, p: dict[str, Any]) -> list["Row"]:
+    from . import get_query
+    return engine.read(get_query(name).cypher(engine.dialect), p)
+
+
+def _strategy(name: str, engine: "Engine") -> str:
+    return STRATEGY[name].get(engine.dialect, "statement")
+
+
+def _chain_of_command(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    strategy = _strategy("chain_of_command", engine)
+    if strategy == "index":
+        from . import line_index
+        index = line_index.current(engine)
+        if index is not None:
+            return index.chain_of_command(p["id"], p["as_of"], CHAIN_MAX_DEPTH)
+        strategy = "statement"
+    if strategy == "statement":
+        return _statement(engine, "chain_of_command", p)
+    if strategy != "hops":
+        raise ValueError(f"unknown chain_of_command strategy {strategy!r}")
+    # Breadth-first upward. The start is not marked as seen: the statement's paths may come
+    # back to it through a cycle (validation rejects those, but the answers must still agree).
+    seen: set[str] = set()
+    frontier, out = [p["id"]], []
+    for depth in range(1, CHAIN_MAX_DEPTH + 1):
+        rows = engine.query("chain_step", ids=frontier, as_of=p["as_of"])
+        if not rows:
+            break
+        first_child: dict[str, str] = {}  # a node reached from two children counts once
+        for row in sorted(rows, key=lambda r: (r["child"], r["id"])):
+            first_child.setdefault(row["id"], row["child"])
+        frontier = []
+        for row in rows:
+            up = row["id"]
+            if up in seen or first_child[up] != row["child"]:
+                continue
+            out.append({"depth": depth, **{k: v for k, v in row.items() if k != "child"}})
+        for up in sorted(first_child):
+            if up not in seen:
+                seen.add(up)
+                frontier.append(up)
+        if not frontier:
+            break
+    return out
+
+
+def _span_of_control(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    if _strategy("span_of_control", engine) == "index":
+        from . import line_index
+        index = line_index.current(engine)
+        if index is not None:
+            return index.span_of_control(p["id"], p["as_of"], p["include_dotted"])
+    return _statement(engine, "span_of_control", p)
+
+
 QUERIES = [
     NamedQuery("subordinates",
                "Everything below a post or unit in the line of command, level by level, to a depth.",
@@ -53,6 +132,9 @@ QUERIES = [
                 Param("depth", "int", "3", "how many levels down"), AS_OF,
                 Param("include_dotted", "bool", "false", "also follow dotted reporting lines")],
                runner=_subordinates),
+    # header, parameters and Cypher text come from chain_of_command.cypher and span_of_control.cypher
+    NamedQuery("chain_of_command", "", [], runner=_chain_of_command),
+    NamedQuery("span_of_control", "", [], runner=_span_of_control),
     NamedQuery("within",
                "Everything within N steps of any node, over every kind of relationship, nearest first.",
                [Param("id", "string", None, "the node to start from"),

@@ -126,6 +126,9 @@ CASES = [
     ("municipalities", {"as_of": "2020-01-01"}),
     ("within", {"id": "fjordvik", "steps": 3, "as_of": "2021-01-01"}),
     ("within", {"id": "sammenslaing", "steps": 2, "as_of": "2019-12-31"}),
+    ("span_of_control", {"id": "helse", "as_of": "2022-01-01", "include_dotted": True}),
+    ("span_of_control", {"id": "fjordvik", "as_of": "2022-01-01"}),
+    ("search_by_name", {"text": "HELSE", "as_of": "2022-01-01"}),
     ("node", {"id": "aase"}),
     ("nodes_by_id", {"ids": ["aase", "helse", "nothing"]}),
 ]
@@ -142,7 +145,7 @@ def canonical(rows):
 
 
 def test_every_named_query_is_exercised_differentially():
-    assert {name for name, _ in CASES} | {"direct_reports", "neighbours"} == set(all_queries())
+    assert {name for name, _ in CASES} | {"direct_reports", "neighbours", "chain_step"} == set(all_queries())
 
 
 def test_both_engines_give_the_same_answers(tmp_path):

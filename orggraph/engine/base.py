@@ -26,6 +26,9 @@ class Engine(ABC):
     dialect: str
     #: counts statements sent to the database; tests use it to find N+1 patterns
     round_trips: int = 0
+    #: bumped when a write transaction begins and ends; a cache built from reads (the
+    #: line index in orggraph.queries.line_index) is valid while this is unchanged
+    generation: int = 0
 
     @abstractmethod
     def ensure_schema(self) -> None:

@@ -114,14 +114,24 @@ class EmbeddedEngine(Engine):
 
     def write(self, work: Callable[[Any], T]) -> T:
         with self._mutex:
-            self._execute("BEGIN TRANSACTION")
+            self.generation += 1
             try:
-                result = work(_Tx(self))
-            except BaseException:
-                self._rollback()
-                raise
-            self._execute("COMMIT")
-            return result
+                self._execute("BEGIN TRANSACTION")
+                try:
+                    result = work(_Tx(self))
+                except BaseException:
+                    self._rollback()
+                    raise
+                self._execute("COMMIT")
+                return result
+            finally:
+                self.generation += 1
+
+    def read_tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """Rows as plain tuples in column order, for bulk reads (no per-row dicts)."""
+        self.round_trips += 1
+        with self._mutex:
+            return [tuple(row) for row in self._conn.execute(cypher, params or {}).get_all()]
 
     def _rollback(self) -> None:
         try:

@@ -1,15 +1,19 @@
 """Neo4j 5.26 through the official driver: managed transactions, database always named."""
 from __future__ import annotations
 
+import time
 from typing import Any, Callable
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
 from orggraph.errors import DatabaseUnavailable
 from orggraph.schema import ddl
 
 from .base import Engine, Row, T, normalise_row
+
+
+READ_ATTEMPTS = 3
 
 
 def _plain(value: Any) -> Any:
@@ -66,14 +70,29 @@ class Neo4jEngine(Engine):
             self._driver.execute_query(statement, database_=self.database)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
+        # One auto-commit statement: RUN and PULL go in one network round trip, where a managed
+        # transaction adds BEGIN and COMMIT (half the latency of a short query, see
+        # docs/BENCHMARKS.md). A read is safe to repeat, so transient failures are retried here.
         self.round_trips += 1
-        with self._driver.session(database=self.database,
-                                  default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(lambda tx: _rows(tx.run(cypher, params or {})))
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                with self._driver.session(database=self.database,
+                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                    return _rows(session.run(cypher, params or {}))
+            except (TransientError, SessionExpired, ServiceUnavailable) as exc:
+                if attempt + 1 == READ_ATTEMPTS or (isinstance(exc, TransientError)
+                                                    and not exc.is_retryable()):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def write(self, work: Callable[[Any], T]) -> T:
-        with self._driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: work(_Tx(tx, self)))
+        self.generation += 1  # other clients write too: nothing here caches on it
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(lambda tx: work(_Tx(tx, self)))
+        finally:
+            self.generation += 1
 
     def typed(self, expr: str, type_name: str) -> str:
         return expr  # Neo4j keeps the driver's Python types as they are

@@ -1,0 +1,409 @@
+"""Measure one engine: load, bulk load, queries, chart, GraphQL, memory. Prints one JSON object.
+
+    python -m orggraph.bench.measure --engine embedded --data DIR --workdir DIR [--runs N]
+
+`orggraph bench` runs this once per engine, each in its own process, so that peak
+memory (ru_maxrss) belongs to one engine. Nothing here asserts a timing.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+from orggraph.config import Settings
+from orggraph.engine import open_engine
+from orggraph.engine.base import Engine
+
+AS_OF = dt.date(2024, 6, 1)
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds (nearest rank)."""
+    ordered = sorted(times)
+    def rank(q: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))] * 1000
+    return {"p50_ms": rank(0.50), "p95_ms": rank(0.95), "n": len(ordered)}
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def latencies(run: Callable[[Any], Any], samples: list[Any], runs: int, warmup: int = 3) -> dict:
+    for sample in samples[:warmup]:
+        run(sample)
+    times = []
+    for index in range(runs):
+        sample = samples[index % len(samples)]
+        started = time.perf_counter()
+        run(sample)
+        times.append(time.perf_counter() - started)
+    return percentiles(times)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def parsed_items(data: Path):
+    from orggraph.loader.load import check
+    checked = check([data])
+    return checked
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def bulk_embedded(checked, workdir: Path) -> dict:
+    """LadybugDB's own bulk path: COPY FROM CSV files laid out as its tables (prepared untimed)."""
+    from orggraph.schema import NODE_BY_LABEL, REL_BY_NAME
+    folder = workdir / "copy-csv"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    by_label: dict[str, list] = defaultdict(list)
+    for node in checked.parsed.nodes:
+        by_label[node.label].append(node)
+    by_pair: dict[tuple, list] = defaultdict(list)
+    for rel in checked.parsed.rels:
+        by_pair[(rel.type, checked.labels[rel.source], checked.labels[rel.target])].append(rel)
+    statements = []
+    for label, nodes in by_label.items():
+        columns = [p.name for p in NODE_BY_LABEL[label].all_props]
+        path = folder / f"{label}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for node in nodes:
+                writer.writerow([_cell(node.id if c == "id" else node.props.get(c)) for c in columns])
+        statements.append(f"COPY {label} FROM '{path}' (HEADER=true)")
+    for (rel_type, source, target), rels in by_pair.items():
+        columns = [p.name for p in REL_BY_NAME[rel_type].all_props]
+        path = folder / f"{rel_type}-{source}-{target}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["from", "to", *columns])
+            for rel in rels:
+                writer.writerow([rel.source, rel.target, *(_cell(rel.props.get(c)) for c in columns)])
+        pairs = len(REL_BY_NAME[rel_type].pairs)
+        options = f"HEADER=true, from='{source}', to='{target}'" if pairs > 1 else "HEADER=true"
+        statements.append(f"COPY {rel_type} FROM '{path}' ({options})")
+    db = workdir / "bulk" / "graph.lbdb"
+    shutil.rmtree(db.parent, ignore_errors=True)
+    engine = open_engine(Settings(engine="embedded", db_path=db))
+    try:
+        seconds, _ = timed(lambda: [engine.read(s) for s in statements])
+    finally:
+        engine.close()
+        shutil.rmtree(db.parent, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"seconds": seconds, "how": "COPY FROM CSV, one statement per table"}
+
+
+NEO4J_BULK_BATCH = 10_000
+
+
+def wipe_neo4j(engine) -> None:
+    with engine._driver.session(database=engine.database) as session:
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def bulk_neo4j(checked, engine) -> dict:
+    """Neo4j's plain path: UNWIND batches of CREATE, one transaction per batch, no MERGE."""
+    from orggraph.schema import NODE_BY_LABEL
+    wipe_neo4j(engine)
+    by_label: dict[str, list] = defaultdict(list)
+    for node in checked.parsed.nodes:
+        by_label[node.label].append({"id": node.id, **{k: v for k, v in node.props.items() if v is not None}})
+    by_type: dict[str, list] = defaultdict(list)
+    for rel in checked.parsed.rels:
+        by_type[rel.type].append({"s": rel.source, "t": rel.target,
+                                  "p": {k: v for k, v in rel.props.items() if v is not None}})
+
+    def run() -> None:
+        with engine._driver.session(database=engine.database) as session:
+            for label, rows in by_label.items():
+                assert label in NODE_BY_LABEL
+                for start in range(0, len(rows), NEO4J_BULK_BATCH):
+                    session.run(f"UNWIND $rows AS row CREATE (n:{label}:Entity) SET n = row",
+                                rows=rows[start:start + NEO4J_BULK_BATCH]).consume()
+            for rel_type, rows in by_type.items():
+                for start in range(0, len(rows), NEO4J_BULK_BATCH):
+                    session.run("UNWIND $rows AS row MATCH (a:Entity {id: row.s}) MATCH (b:Entity {id: row.t}) "
+                                f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.p",
+                                rows=rows[start:start + NEO4J_BULK_BATCH]).consume()
+    seconds, _ = timed(run)
+    wipe_neo4j(engine)
+    return {"seconds": seconds, "how": f"UNWIND batches of {NEO4J_BULK_BATCH} plain CREATE, a transaction each"}
+
+
+def load_with_orggraph(engine: Engine, data: Path) -> dict:
+    from orggraph.loader.load import check
+    from orggraph.loader.write import write_items
+    started = time.perf_counter()
+    checked = check([data], engine)
+    checked_at = time.perf_counter()
+    parsed = checked.parsed
+    report = write_items(engine, checked.datasets, parsed.nodes, parsed.rels, checked.labels)
+    done = time.perf_counter()
+    return {"seconds": done - started, "read_validate_seconds": checked_at - started,
+            "write_seconds": done - checked_at, "nodes": report.nodes, "relationships": report.relationships}
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+def samples(engine: Engine, seed: int = 7, size: int = 200) -> dict[str, list]:
+    rng = random.Random(seed)
+    def ids(cypher: str) -> list[str]:
+        return sorted(r["id"] for r in engine.read(cypher))
+    units, posts = ids("MATCH (n:Unit) RETURN n.id AS id"), ids("MATCH (n:Post) RETURN n.id AS id")
+    areas = ids("MATCH (n:Unit) WHERE n.kind = 'service_area' RETURN n.id AS id")
+    names = sorted(r["name"] for r in engine.read("MATCH (n:Unit) RETURN n.name AS name"))
+    def pick(values: list, k: int) -> list:
+        return rng.sample(values, min(k, len(values))) if values else []
+    leaders = pick(units, size // 2) + pick(posts, size // 2)
+    words = [" ".join(name.split()[-2:]) for name in pick(names, 50)]  # e.g. "avdeling 123"
+    return {"line": leaders, "areas": pick(areas, 50) or leaders, "words": words}
+
+
+def query_latencies(engine: Engine, sample: dict, runs: int) -> dict:
+    out = {}
+    line, areas = sample["line"], sample["areas"]
+    out["chain_of_command"] = latencies(lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF),
+                                        line, runs)
+    out["span_of_control"] = latencies(lambda i: engine.query("span_of_control", id=i, as_of=AS_OF),
+                                       line, runs)
+    out["subordinates_depth_3"] = latencies(
+        lambda i: engine.query("subordinates", id=i, depth=3, as_of=AS_OF), areas, max(5, runs // 4), 1)
+    out["within_2"] = latencies(lambda i: engine.query("within", id=i, steps=2, as_of=AS_OF),
+                                line, max(5, runs // 4), 1)
+    out["search_by_name"] = latencies(lambda w: engine.query("search_by_name", text=w, as_of=AS_OF),
+                                      sample["words"], max(5, runs // 4), 1)
+    return out
+
+
+def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
+    """chain_of_command (and span_of_control) under every strategy: the before/after numbers."""
+    from orggraph.queries import line_index, traversals
+    out: dict[str, Any] = {}
+    saved = {name: dict(v) for name, v in traversals.STRATEGY.items()}
+    line = sample["line"]
+    try:
+        for strategy in ("statement", "hops", "index"):
+            if strategy == "index" and engine.dialect != "ladybug":
+                continue  # a Neo4j server has other writers: no cache there
+            traversals.STRATEGY["chain_of_command"][engine.dialect] = strategy
+            if strategy == "index":
+                line_index.forget(engine)
+                build, index = timed(lambda: line_index.current(engine, build_now=True))
+                out["index_build_seconds"] = build
+                out["index_entries"] = index.size if index else 0
+            slow = engine.dialect == "ladybug" and strategy != "index"
+            out[f"chain_of_command/{strategy}"] = latencies(
+                lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF), line,
+                min(runs, 20) if slow else runs, 1)
+        for strategy in ("statement", "index") if engine.dialect == "ladybug" else ("statement",):
+            traversals.STRATEGY["span_of_control"][engine.dialect] = strategy
+            out[f"span_of_control/{strategy}"] = latencies(
+                lambda i: engine.query("span_of_control", id=i, as_of=AS_OF), line,
+                min(runs, 20) if strategy == "statement" and engine.dialect == "ladybug" else runs, 1)
+    finally:
+        for name, value in saved.items():
+            traversals.STRATEGY[name].update(value)
+    return out
+
+
+def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
+    """The same named query through GraphQL (in-process ASGI) and direct, as a ratio of p50s."""
+    import importlib.util
+    try:
+        import httpx
+        from orggraph.api import create_app
+    except ImportError as exc:
+        return {"error": f"no GraphQL API to measure: {exc}"}
+    app = create_app(engine)
+    line = sample["line"]
+    query = ("query($id: ID!, $asOf: Date) { chainOfCommand(id: $id, asOf: $asOf) "
+             "{ depth id type name headPost holder capacity } }")
+
+    async def measure() -> dict:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            async def one(node_id: str) -> None:
+                response = await client.post("/graphql", json={"query": query, "variables": {
+                    "id": node_id, "asOf": AS_OF.isoformat()}})
+                body = response.json()
+                if response.status_code != 200 or body.get("errors"):
+                    raise RuntimeError(f"GraphQL answered {response.status_code}: {body}")
+            for node_id in line[:3]:
+                await one(node_id)
+            times = []
+            for index in range(runs):
+                started = time.perf_counter()
+                await one(line[index % len(line)])
+                times.append(time.perf_counter() - started)
+            return percentiles(times)
+
+    over_graphql = asyncio.run(measure())
+    direct = latencies(lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF), line, runs)
+    out = {"query": "chain_of_command", "graphql": over_graphql, "direct": direct,
+           "ratio_p50": over_graphql["p50_ms"] / direct["p50_ms"] if direct["p50_ms"] else None,
+           "api_bench_module": importlib.util.find_spec("orggraph.api.bench") is not None}
+    if out["api_bench_module"]:  # the API's own benchmark (seed questions): run it too
+        try:
+            out["api_bench"] = api_bench(engine, runs)
+        except Exception as exc:
+            out["api_bench"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out
+
+
+def api_bench(engine: Engine, runs: int) -> dict:
+    """`orggraph.api.bench.bench_engine` on this engine, with the seed datasets it asks about."""
+    from orggraph.api import bench as api
+    from orggraph.loader.load import load
+    load(engine, [api.SEEDS])
+    with tempfile.TemporaryDirectory() as folder:
+        rows = api.bench_engine(engine, runs, 5, Path(folder))
+    return {name: {"rows": count, "graphql_p50_ms": api.percentile(via, 50),
+                   "direct_p50_ms": api.percentile(direct, 50),
+                   "ratio_p50": api.percentile(via, 50) / api.percentile(direct, 50)}
+            for name, count, via, direct in rows}
+
+
+def chart_time(engine: Engine, dialect_workdir: Path, repeat: int = 3) -> dict:
+    """A 500-unit org chart (orggraph.viz.bench's synthetic municipality): build + render SVG."""
+    import yaml
+
+    from orggraph.loader.load import load
+    from orggraph.loader.write import write_items
+    from orggraph.viz.bench import synthetic
+    from orggraph.viz.common import render_graph
+    from orggraph.viz.org import org_chart
+    data = synthetic(500)
+    source = dialect_workdir / "bench.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load(engine, [source])
+    try:
+        best = None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            chart = org_chart(engine, "bench", depth=99)
+            svg = render_graph(chart.graph(), "svg")
+            seconds = time.perf_counter() - started
+            best = seconds if best is None else min(best, seconds)
+        return {"seconds": best, "boxes": len(chart.boxes), "svg_bytes": len(svg), "units": len(data["units"])}
+    finally:
+        write_items(engine, ["bench"], [], [], {})  # the loader's own removal of a dataset
+
+
+def jvm_rss() -> dict | None:
+    home = os.environ.get("ORGGRAPH_NEO4J_HOME")
+    pid_file = Path(home) / "neo4j.pid" if home else None
+    if not pid_file or not pid_file.is_file():
+        return None
+    pid = pid_file.read_text().strip()
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    def mb(key: str) -> float | None:
+        return int(fields[key].split()[0]) / 1024 if key in fields else None
+    return {"pid": int(pid), "rss_mb": mb("VmRSS"), "peak_rss_mb": mb("VmHWM")}
+
+
+def engine_version(engine: Engine) -> str:
+    if engine.dialect == "ladybug":
+        import ladybug
+        return f"LadybugDB {ladybug.__version__} (embedded)"
+    import neo4j
+    row = engine.read("CALL dbms.components() YIELD name, versions, edition "
+                      "RETURN name, versions[0] AS version, edition")[0]
+    return f"{row['name']} {row['version']} {row['edition']} (driver {neo4j.__version__})"
+
+
+def measure(engine_name: str, data: Path, workdir: Path, runs: int, graphql: bool = True) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"engine": engine_name}
+    checked = parsed_items(data)
+    rows = len(checked.parsed.nodes) + len(checked.parsed.rels)
+    result["dataset"] = {"nodes": len(checked.parsed.nodes), "relationships": len(checked.parsed.rels),
+                         "units": sum(1 for n in checked.parsed.nodes if n.label == "Unit")}
+    if engine_name == "embedded":
+        db = workdir / "embedded" / "graph.lbdb"
+        shutil.rmtree(db.parent, ignore_errors=True)
+        result["bulk"] = bulk_embedded(checked, workdir)
+        engine = open_engine(Settings(engine="embedded", db_path=db))
+    else:
+        settings = Settings.from_env(engine="neo4j")
+        engine = open_engine(settings)
+        result["bulk"] = bulk_neo4j(checked, engine)
+    del checked
+    gc.collect()
+    try:
+        result["version"] = engine_version(engine)
+        result["load"] = load_with_orggraph(engine, data)
+        result["load"]["rows_per_second"] = rows / result["load"]["seconds"]
+        result["bulk"]["rows_per_second"] = rows / result["bulk"]["seconds"]
+        result["load"]["ratio_to_bulk"] = result["load"]["seconds"] / result["bulk"]["seconds"]
+        sample = samples(engine)
+        result["strategies"] = chain_strategies(engine, sample, runs)
+        result["queries"] = query_latencies(engine, sample, runs)
+        if graphql:
+            try:
+                result["graphql"] = graphql_ratio(engine, sample, runs)
+            except Exception as exc:  # the API is being built next door: report, do not fail
+                result["graphql"] = {"error": f"{type(exc).__name__}: {exc}"}
+        chart_dir = workdir / f"chart-{engine_name}"
+        chart_dir.mkdir(exist_ok=True)
+        if engine_name == "embedded":  # as viz/bench.py: a fresh database of its own
+            chart_db = open_engine(Settings(engine="embedded", db_path=chart_dir / "chart.lbdb"))
+            try:
+                result["chart"] = chart_time(chart_db, chart_dir)
+            finally:
+                chart_db.close()
+        else:
+            result["chart"] = chart_time(engine, chart_dir)
+        shutil.rmtree(chart_dir, ignore_errors=True)
+    finally:
+        engine.close()
+        if engine_name == "embedded":
+            shutil.rmtree(workdir / "embedded", ignore_errors=True)
+    result["memory"] = {"python_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                        "neo4j_jvm": jvm_rss() if engine_name == "neo4j" else None}
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("embedded", "neo4j"), required=True)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--no-graphql", action="store_true")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="orggraph-bench-"))
+    result = measure(args.engine, args.data, workdir, args.runs, graphql=not args.no_graphql)
+    sys.stdout.write("ORGGRAPH-BENCH " + json.dumps(result, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+// LadybugDB: no second label on nodes, so every table is searched; lower() for toLower().
+MATCH (n)
+WHERE lower(coalesce(n.name, n.title)) CONTAINS lower($text)
+  AND (n.valid_from IS NULL OR n.valid_from <= $as_of) AND (n.valid_to IS NULL OR n.valid_to >= $as_of)
+WITH n, coalesce(n.name, n.title) AS name
+ORDER BY name, n.id
+LIMIT $first
+RETURN n.id AS id, labels(n) AS type, name

@@ -1,0 +1,114 @@
+"""`orggraph bench` keeps working (tiny scale, both engines, every number present; no timing is
+asserted), and the query strategies it compares give the same answers."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from orggraph.loader.load import load
+from orggraph.queries import line_index, traversals
+
+from conftest import DATA, ROOT, require_neo4j
+
+SEEDS = ROOT / "data" / "seeds"
+
+
+def _canonical(rows):
+    return sorted((sorted(r.items(), key=str) for r in rows), key=str)
+
+
+@pytest.mark.parametrize("dataset", [DATA / "valid", SEEDS], ids=["test-data", "seeds"])
+def test_every_strategy_gives_the_same_answers(engine, dataset, monkeypatch):
+    """statement, hops and the line index agree on every node and many dates, dotted lines included."""
+    load(engine, [dataset])
+    monkeypatch.setattr(line_index, "BUILD_AT", 1)
+    strategies = {"chain_of_command": ["statement", "hops"], "span_of_control": ["statement"]}
+    if engine.dialect == "ladybug":
+        strategies = {name: s + ["index"] for name, s in strategies.items()}
+    ids = sorted(r["id"] for r in engine.read("MATCH (n:Unit) RETURN n.id AS id UNION "
+                                              "MATCH (n:Post) RETURN n.id AS id UNION "
+                                              "MATCH (n:Organisation) RETURN n.id AS id"))
+    days = [dt.date(2004, 6, 1), dt.date(2016, 1, 1), dt.date(2018, 6, 1), dt.date(2020, 1, 1),
+            dt.date(2022, 1, 1)]
+    asked = answered = 0
+    for name, choices in strategies.items():
+        for node_id in ids[:: max(1, len(ids) // 40)]:
+            for day in days:
+                params = {"id": node_id, "as_of": day}
+                if name == "span_of_control":
+                    params["include_dotted"] = day.year % 2 == 0
+                answers = {}
+                for strategy in choices:
+                    monkeypatch.setitem(traversals.STRATEGY[name], engine.dialect, strategy)
+                    answers[strategy] = _canonical(engine.query(name, **params))
+                first = next(iter(answers.values()))
+                assert all(a == first for a in answers.values()), (name, params, answers)
+                asked += 1
+                answered += bool(first)
+    assert answered > asked // 4, "too few non-empty answers to prove anything"
+
+
+def test_line_index_is_rebuilt_after_a_write(engine, monkeypatch):
+    if engine.dialect != "ladybug":
+        pytest.skip("only the embedded engine caches the line of command")
+    monkeypatch.setattr(line_index, "BUILD_AT", 1)
+    load(engine, [DATA / "valid"])
+    before = engine.query("chain_of_command", id="natt", as_of="2022-01-01")
+    assert [r["id"] for r in before] == ["hjemmetjeneste", "helse", "fjordvik"]
+    index = line_index.current(engine)
+    assert index is not None and index.generation == engine.generation
+    engine.write(lambda tx: tx.run("MATCH (u:Unit)-[r:PART_OF]->(p:Unit) WHERE u.id = 'hjemmetjeneste' "
+                                   "SET r.valid_to = date('2021-06-30')"))
+    assert line_index.current(engine) is not index  # a write makes the old index stale
+    after = engine.query("chain_of_command", id="natt", as_of="2022-01-01")
+    assert [r["id"] for r in after] == ["hjemmetjeneste"]
+    assert [r["id"] for r in engine.query("chain_of_command", id="natt", as_of="2021-01-01")] == \
+        ["hjemmetjeneste", "helse", "fjordvik"]
+
+
+def test_a_one_off_question_does_not_build_the_index(tmp_path):
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path / "g.lbdb"))
+    try:
+        load(engine, [DATA / "valid"])
+        engine.query("chain_of_command", id="natt", as_of="2022-01-01")
+        assert line_index._indexes.get(engine) is None
+        engine.query("span_of_control", id="helse", as_of="2022-01-01")  # the second question builds it
+        assert line_index._indexes.get(engine) is not None
+    finally:
+        engine.close()
+
+
+def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
+    settings = require_neo4j()
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    from orggraph.bench.cli import bench
+    from orggraph.bench.report import QUERY_ROWS
+    output = tmp_path / "BENCHMARKS.md"
+    bench(scale=0.002, engines="embedded,neo4j", runs=5, output=output, workdir=tmp_path / "work",
+          json_out=None)
+    report = bench.last_report
+    assert set(report["engines"]) == {"embedded", "neo4j"}
+    for name, result in report["engines"].items():
+        assert "error" not in result, result.get("error")
+        numbers = [result["load"]["seconds"], result["load"]["rows_per_second"], result["load"]["ratio_to_bulk"],
+                   result["bulk"]["seconds"], result["bulk"]["rows_per_second"], result["chart"]["seconds"],
+                   result["memory"]["python_peak_rss_mb"], result["graphql"]["ratio_p50"]]
+        numbers += [result["queries"][key][p] for _, key, _ in QUERY_ROWS for p in ("p50_ms", "p95_ms")]
+        numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
+        assert all(isinstance(n, (int, float)) and n >= 0 for n in numbers), (name, numbers)
+        assert result["chart"]["units"] >= 500
+        assert "chain_of_command/statement" in result["strategies"]
+        assert "chain_of_command/hops" in result["strategies"]
+    assert "chain_of_command/index" in report["engines"]["embedded"]["strategies"]
+    assert report["engines"]["embedded"]["strategies"]["index_build_seconds"] >= 0
+    if os.environ.get("ORGGRAPH_NEO4J_HOME"):
+        assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
+    text = output.read_text(encoding="utf-8")
+    for needle in ("scale 0.002", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
+                   "GraphQL ratio", "org chart", "peak memory", "line index"):
+        assert needle in text, needle
+    assert "error" not in text.split("Targets:")[0].lower()
