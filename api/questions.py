@@ -59,6 +59,40 @@ class Nearby:
     node: Optional[Node] = strawberry.field(resolver=_node)
 
 
+@strawberry.type(description="How many posts and units report directly to a post, unit or organisation.")
+class Span:
+    id: strawberry.ID
+    type: str
+    name: Optional[str]
+    direct_reports: int
+    as_of: strawberry.Private[dt.date]
+    node: Optional[Node] = strawberry.field(resolver=_node)
+
+
+@strawberry.type(description="Something affected when the start ends, and how the effect reached it.")
+class Affected:
+    depth: int
+    id: strawberry.ID
+    type: str
+    name: Optional[str]
+    via: str = strawberry.field(description="the id whose ending affects this one")
+    relationship: str = strawberry.field(description="the relationship the effect travelled along")
+    as_of: strawberry.Private[dt.date]
+    node: Optional[Node] = strawberry.field(resolver=_node)
+
+
+@strawberry.type(description="One link of the shortest chain between two nodes.")
+class Link:
+    step: int
+    id: strawberry.ID
+    type: Optional[str]
+    name: Optional[str]
+    via: str = strawberry.field(description="the id of the previous node in the chain")
+    relationship: str
+    as_of: strawberry.Private[dt.date]
+    node: Optional[Node] = strawberry.field(resolver=_node)
+
+
 @strawberry.type(description="A member of a meeting place or joint body.")
 class Member:
     id: strawberry.ID

@@ -20,8 +20,8 @@ from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
 from .pagination import Connection, paginate
-from .questions import (AgreementShare, ChainLink, Member, Municipality, Nearby, Subordinate,
-                        check_depth, rows_as, search)
+from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
+                        Subordinate, check_depth, rows_as, search)
 from .types import NODE_TYPES, Node, build_node, display_name
 
 AsOf = Annotated[Optional[dt.date], strawberry.argument(
@@ -91,6 +91,31 @@ async def within(info: Info, id: strawberry.ID, steps: int = 2, as_of: AsOf = No
     return rows_as(Nearby, await info.context.gate.query("within", id=id, steps=steps, as_of=day), day)
 
 
+async def span_of_control(info: Info, id: strawberry.ID, include_dotted: bool = False,
+                          as_of: AsOf = None) -> Optional[Span]:
+    """How many posts and units report directly to a post, unit or organisation."""
+    day = info.context.as_of(as_of)
+    rows = await info.context.gate.query("span_of_control", id=id, as_of=day, include_dotted=include_dotted)
+    return rows_as(Span, rows, day)[0] if rows else None
+
+
+async def impact(info: Info, id: strawberry.ID, steps: int = 3, as_of: AsOf = None) -> List[Affected]:
+    """What is affected if a node ends: dependants, parts, members, covering agreements, parties."""
+    check_depth("steps", steps)
+    day = info.context.as_of(as_of)
+    return rows_as(Affected, await info.context.gate.query("impact", id=id, steps=steps, as_of=day), day)
+
+
+async def connection(info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_steps: int = 6,
+                     as_of: AsOf = None) -> List[Link]:
+    """The shortest chain of relationships between two nodes (empty when there is none)."""
+    check_depth("maxSteps", max_steps)
+    day = info.context.as_of(as_of)
+    rows = await info.context.gate.query("connection", from_id=from_id, to_id=to_id,
+                                         max_steps=max_steps, as_of=day)
+    return rows_as(Link, rows, day)
+
+
 async def members(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[Member]:
     """Members of a meeting place or joint body, with role, seats and post holders."""
     day = info.context.as_of(as_of)
@@ -120,7 +145,8 @@ def build_query() -> type:
     ns["node"] = strawberry.field(resolver=node, description=node.__doc__)
     for n in NODES:
         ns[f"_list_{n.label}"] = _list_field(n)
-    for fn in (chain_of_command, subordinates, within, members, agreements_of, municipalities):
+    for fn in (chain_of_command, subordinates, span_of_control, within, impact, connection, members,
+               agreements_of, municipalities):
         ns[fn.__name__] = strawberry.field(resolver=fn, description=fn.__doc__)
     ns["search"] = strawberry.field(resolver=search_field, name="search", description=search_field.__doc__)
     ns["audit_log"] = strawberry.field(resolver=audit_log, description=audit_log.__doc__)

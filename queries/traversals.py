@@ -125,6 +125,83 @@ def _span_of_control(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     return _statement(engine, "span_of_control", p)
 
 
+# Parties and members are affected by an ending, but do not end with it: the search stops there.
+AFFECTED_ONLY = {"PARTY_TO", "MEMBER_OF"}
+
+
+def _impact(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    if p["steps"] < 0:
+        from orggraph.errors import QueryError
+        raise QueryError(f"steps must be 0 or more, got {p['steps']}")
+    seen, frontier, out = {p["id"]}, [p["id"]], []
+    for level in range(1, p["steps"] + 1):
+        if not frontier:
+            break
+        rows = engine.query("dependents", ids=frontier, as_of=p["as_of"])
+        frontier = []
+        for row in sorted(rows, key=lambda r: (r["via"], r["id"])):
+            if row["id"] in seen:
+                continue
+            seen.add(row["id"])
+            out.append({"depth": level, **row})
+            if row["relationship"] not in AFFECTED_ONLY:
+                frontier.append(row["id"])
+    return out
+
+
+def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    """The shortest chain of relationships between two nodes, searched from both ends at once."""
+    start, goal = p["from_id"], p["to_id"]
+    day = p["as_of"]
+    ends = engine.query("nodes_by_id", ids=[start, goal])
+    if start == goal or len(ends) != 2 or not all(
+            (e["valid_from"] is None or e["valid_from"] <= day) and (e["valid_to"] is None or e["valid_to"] >= day)
+            for e in ends):
+        return []  # an end that does not exist on the date is connected to nothing
+    # came[side][node] = (the node it was reached from, relationship) in that side's search
+    came: list[dict[str, tuple]] = [{start: (None, None)}, {goal: (None, None)}]
+    about: dict[str, tuple] = {}  # node → (type, name), from the rows seen
+    frontiers = [[start], [goal]]
+    for _ in range(p["max_steps"]):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1  # grow the smaller search
+        if not frontiers[side]:
+            return []
+        rows = sorted(engine.query("neighbours", ids=frontiers[side], as_of=p["as_of"]),
+                      key=lambda r: (r["via"], r["id"], r["relationship"]))
+        frontiers[side] = []
+        for row in rows:
+            about.setdefault(row["id"], (row["type"], row["name"]))
+            if row["id"] not in came[side]:
+                came[side][row["id"]] = (row["via"], row["relationship"])
+                frontiers[side].append(row["id"])
+        met = sorted(set(frontiers[side]) & set(came[1 - side]))
+        if met:
+            return _path_rows(engine, came, about, met[0], goal)
+    return []
+
+
+def _path_rows(engine: "Engine", came: list[dict[str, tuple]], about: dict[str, tuple], middle: str,
+               goal: str) -> list["Row"]:
+    links = []  # (before, node, relationship) from the start to the goal
+    node = middle
+    while came[0][node][0] is not None:
+        before, relationship = came[0][node]
+        links.insert(0, (before, node, relationship))
+        node = before
+    node = middle
+    while came[1][node][0] is not None:
+        after, relationship = came[1][node]
+        links.append((node, after, relationship))
+        node = after
+    if goal not in about:
+        found = engine.query("node", id=goal)
+        about[goal] = (found[0]["node"]["type"], found[0]["node"].get("name")
+                       or found[0]["node"].get("title")) if found else (None, None)
+    return [{"step": step, "via": before, "relationship": relationship, "id": node,
+             "type": about[node][0], "name": about[node][1]}
+            for step, (before, node, relationship) in enumerate(links, start=1)]
+
+
 QUERIES = [
     NamedQuery("subordinates",
                "Everything below a post or unit in the line of command, level by level, to a depth.",
@@ -135,6 +212,17 @@ QUERIES = [
     # header, parameters and Cypher text come from chain_of_command.cypher and span_of_control.cypher
     NamedQuery("chain_of_command", "", [], runner=_chain_of_command),
     NamedQuery("span_of_control", "", [], runner=_span_of_control),
+    NamedQuery("impact",
+               "What is affected if a node ends: what depends on it, what is inside it, its members, "
+               "agreements covering it, parties to it and what it establishes, step by step.",
+               [Param("id", "string", None, "the node that ends (or that a party leaves)"),
+                Param("steps", "int", "3", "how many steps of consequences"), AS_OF],
+               runner=_impact),
+    NamedQuery("connection",
+               "The shortest chain of relationships between two nodes, over any relationship.",
+               [Param("from_id", "string", None, "one end"), Param("to_id", "string", None, "the other end"),
+                Param("max_steps", "int", "6", "give up beyond this many steps"), AS_OF],
+               runner=_connection),
     NamedQuery("within",
                "Everything within N steps of any node, over every kind of relationship, nearest first.",
                [Param("id", "string", None, "the node to start from"),

@@ -96,6 +96,28 @@ def test_everything_within_n_steps(graph):
     assert "fellesnemnda" in ids(later)
 
 
+def test_impact_of_a_service_ending(graph):
+    rows = graph.query("impact", id="barnevern", steps=3, as_of="2016-01-01")
+    first = [(r["depth"], r["relationship"], r["id"]) for r in rows if r["depth"] == 1]
+    assert first == [(1, "COVERS", "barnevern-avtale")]
+    affected = {r["id"] for r in rows}
+    assert {"barnevern-avtale", "nord", "sor", "ikt-avtale"} <= affected
+    # parties are affected but do not end: nothing inside the municipalities is listed
+    assert "radmann-nord" not in affected and "nord-helse" not in affected
+    ending_unit = {r["id"] for r in graph.query("impact", id="helse", steps=5, as_of="2022-01-01")}
+    assert {"hjemmetjeneste", "natt", "sykehjem", "kjokken", "rehab", "kommunalsjef-helse"} <= ending_unit
+
+
+def test_connection_between_two_nodes(graph):
+    rows = graph.query("connection", from_id="natt", to_id="radhuset", as_of="2022-01-01")
+    assert [r["step"] for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[0]["via"] == "natt" and rows[-1]["id"] == "radhuset" and rows[-1]["name"] == "Fjordvik rådhus"
+    assert len(rows) == 4  # natt → hjemmetjeneste → helse → fjordvik → rådhuset
+    for before, after in zip(rows, rows[1:]):
+        assert after["via"] == before["id"]
+    assert graph.query("connection", from_id="natt", to_id="nord", as_of="2022-01-01") == []  # nord ended
+
+
 def test_bad_parameters_are_named(graph):
     with pytest.raises(QueryError, match="needs parameter 'id'"):
         graph.query("chain_of_command")
@@ -115,6 +137,10 @@ def test_user_text_never_becomes_query_text(graph):
 # --- differential: the same input gives the same answers from both engines -------------------
 
 CASES = [
+    ("impact", {"id": "barnevern", "steps": 3, "as_of": "2016-01-01"}),
+    ("impact", {"id": "fjordvik", "steps": 2, "as_of": "2022-01-01"}),
+    ("connection", {"from_id": "natt", "to_id": "radhuset", "as_of": "2022-01-01"}),
+    ("connection", {"from_id": "fagsystem", "to_id": "sor", "as_of": "2016-01-01"}),
     ("chain_of_command", {"id": "natt", "as_of": "2022-01-01"}),
     ("chain_of_command", {"id": "leder-hjemme", "as_of": "2020-06-01"}),
     ("chain_of_command", {"id": "nord-helse", "as_of": "2015-01-01"}),
@@ -145,7 +171,7 @@ def canonical(rows):
 
 
 def test_every_named_query_is_exercised_differentially():
-    assert {name for name, _ in CASES} | {"direct_reports", "neighbours", "chain_step"} == set(all_queries())
+    assert {name for name, _ in CASES} | {"direct_reports", "neighbours", "chain_step", "dependents"} == set(all_queries())
 
 
 def test_both_engines_give_the_same_answers(tmp_path):

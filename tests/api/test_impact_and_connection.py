@@ -1,0 +1,31 @@
+"""Graph questions over GraphQL: span of control, impact and the connection between two nodes."""
+from __future__ import annotations
+
+from apiutil import asgi, gql, graph  # noqa: F401 (fixtures)
+
+
+def test_span_of_control(asgi):
+    data = gql(asgi, '{ spanOfControl(id: "helse", asOf: "2022-01-01") { name directReports } '
+                     'dotted: spanOfControl(id: "helse", asOf: "2022-01-01", includeDotted: true) '
+                     '{ directReports } }')
+    assert data["spanOfControl"] == {"name": "Helse og omsorg", "directReports": 3}
+    assert data["dotted"]["directReports"] == 4  # Økonomistab's dotted line
+
+
+def test_impact_lists_what_an_ending_reaches(asgi):
+    data = gql(asgi, '{ impact(id: "barnevern", asOf: "2016-01-01") { depth id relationship via '
+                     'node { displayName } } }')
+    first = [(a["id"], a["relationship"]) for a in data["impact"] if a["depth"] == 1]
+    assert first == [("barnevern-avtale", "COVERS")]
+    names = {a["node"]["displayName"] for a in data["impact"]}
+    assert {"Nordøy", "Sørå", "IKT-samarbeid"} <= names
+
+
+def test_connection_between_two_nodes(asgi):
+    data = gql(asgi, '{ connection(fromId: "natt", toId: "radhuset", asOf: "2022-01-01") '
+                     '{ step via relationship id name } }')
+    links = data["connection"]
+    assert links[0]["via"] == "natt" and links[-1]["name"] == "Fjordvik rådhus"
+    assert [l["step"] for l in links] == [1, 2, 3, 4]
+    none = gql(asgi, '{ connection(fromId: "natt", toId: "nord", asOf: "2022-01-01") { id } }')
+    assert none["connection"] == []
