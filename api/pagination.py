@@ -6,6 +6,7 @@ after that item; a cursor for an item no longer in the list is an input error.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import binascii
 from typing import Callable, Generic, List, Optional, Sequence, TypeVar
 
@@ -31,12 +32,35 @@ class Edge(Generic[T]):
     node: T
 
 
+@strawberry.type(description="Figures over every item that matches, on all pages.")
+class Aggregate:
+    count: int
+    sum_fte: Optional[float] = strawberry.field(
+        description="sum of årsverk over the items that state it; null when none does")
+    fte_stated: int = strawberry.field(description="how many items state their årsverk")
+    min_valid_from: Optional[dt.date]
+    max_valid_from: Optional[dt.date]
+    min_valid_to: Optional[dt.date]
+    max_valid_to: Optional[dt.date]
+
+
+def aggregate(items: Sequence[object]) -> Aggregate:
+    ftes = [f for f in (getattr(i, "fte", None) for i in items) if f is not None]
+    starts = [d for d in (getattr(i, "valid_from", None) for i in items) if d is not None]
+    ends = [d for d in (getattr(i, "valid_to", None) for i in items) if d is not None]
+    return Aggregate(count=len(items), sum_fte=round(sum(ftes), 6) if ftes else None, fte_stated=len(ftes),
+                     min_valid_from=min(starts, default=None), max_valid_from=max(starts, default=None),
+                     min_valid_to=min(ends, default=None), max_valid_to=max(ends, default=None))
+
+
 @strawberry.type
 class Connection(Generic[T]):
     edges: List[Edge[T]]
     nodes: List[T]
     page_info: PageInfo
     total_count: int = strawberry.field(description="how many items match, on all pages")
+    aggregate: Aggregate = strawberry.field(description="counts, sum of årsverk and date ranges "
+                                                        "over every matching item")
 
 
 def encode(item_id: str) -> str:
@@ -73,7 +97,7 @@ def paginate(items: Sequence[T], id_of: Callable[[T], str], first: Optional[int]
     page = list(items[start:start + size])
     edges = [Edge(cursor=encode(id_of(item)), node=item) for item in page]
     return Connection(
-        edges=edges, nodes=page, total_count=len(items),
+        edges=edges, nodes=page, total_count=len(items), aggregate=aggregate(items),
         page_info=PageInfo(has_next_page=start + size < len(items), has_previous_page=start > 0,
                            start_cursor=edges[0].cursor if edges else None,
                            end_cursor=edges[-1].cursor if edges else None))

@@ -16,6 +16,7 @@ from orggraph.schema.model import NODES, NodeType
 from . import loaders
 from .audit import audit_log
 from .collation import sort_key
+from .errors import BadInput
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
@@ -44,15 +45,30 @@ def order(items: list[Any], order_by: OrderBy) -> list[Any]:
     return ordered[::-1] if order_by == OrderBy.NAME_DESC else ordered
 
 
+@strawberry.input(description="A range of days, both included: the list holds what was valid at any "
+                             "time in it. Nested fields still follow asOf.")
+class During:
+    start: dt.date
+    end: dt.date
+
+
 def _list_field(node: NodeType) -> Any:
     where_cls, node_cls = WHERE[node.label], NODE_TYPES[node.label]
 
     async def resolve(info: Info, where: Optional[where_cls] = None,  # type: ignore[valid-type]
                       order_by: OrderBy = OrderBy.NAME, first: First = 50,
-                      after: Optional[str] = None, as_of: AsOf = None) -> Connection[node_cls]:  # type: ignore[valid-type]
+                      after: Optional[str] = None, as_of: AsOf = None,
+                      during: Optional[During] = None) -> Connection[node_cls]:  # type: ignore[valid-type]
         day = info.context.as_of(as_of)
         condition, params = compile_where(node.label, where)
-        cypher = f"MATCH (n:{node.label}) WHERE {valid('n')} AND {condition} RETURN n AS node"
+        period = valid("n")
+        if during is not None:  # valid at any time in the range, not just on one day
+            if during.start > during.end:
+                raise BadInput(f"during: start {during.start} is after end {during.end}")
+            period = ("(n.valid_from IS NULL OR n.valid_from <= $during_end) "
+                      "AND (n.valid_to IS NULL OR n.valid_to >= $during_start)")
+            params = {**params, "during_start": during.start, "during_end": during.end}
+        cypher = f"MATCH (n:{node.label}) WHERE {period} AND {condition} RETURN n AS node"
         rows = await info.context.gate.read(cypher, {**params, "as_of": day})
         items = order([build_node(r["node"], day) for r in rows], order_by)
         return paginate(items, lambda n: n.id, first, after)

@@ -29,3 +29,23 @@ def test_connection_between_two_nodes(asgi):
     assert [l["step"] for l in links] == [1, 2, 3, 4]
     none = gql(asgi, '{ connection(fromId: "natt", toId: "nord", asOf: "2022-01-01") { id } }')
     assert none["connection"] == []
+
+
+def test_aggregates_over_a_filtered_list(asgi):
+    data = gql(asgi, '{ units(asOf: "2022-01-01", first: 1) { totalCount aggregate { count sumFte '
+                     'fteStated minValidFrom maxValidFrom maxValidTo } nodes { id } } }')
+    units = data["units"]
+    assert len(units["nodes"]) == 1 and units["totalCount"] == units["aggregate"]["count"] == 7
+    # helse 310.5, hjemmetjeneste 80, rehab 12.5: the others state no årsverk
+    assert units["aggregate"]["sumFte"] == 403.0 and units["aggregate"]["fteStated"] == 3
+    assert units["aggregate"]["minValidFrom"] == units["aggregate"]["maxValidFrom"] == "2020-01-01"
+    assert units["aggregate"]["maxValidTo"] is None
+
+
+def test_during_a_range(asgi):
+    data = gql(asgi, '{ organisations(during: {start: "2019-12-01", end: "2020-01-31"}, '
+                     'where: {kind: {eq: "municipality"}}) { nodes { name } } '
+                     'oneDay: organisations(asOf: "2019-12-01", where: {kind: {eq: "municipality"}}) '
+                     '{ nodes { name } } }')
+    assert [n["name"] for n in data["organisations"]["nodes"]] == ["Fjordvik", "Nordøy", "Sørå"]
+    assert [n["name"] for n in data["oneDay"]["nodes"]] == ["Nordøy", "Sørå"]
