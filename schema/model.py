@@ -6,7 +6,7 @@ Names follow the W3C Organization Ontology and Popolo where they fit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from .common import (CAPACITY, JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, ChartError, anchor,
-                     date_no, esc, fte_no, holder_text, kind_no, legend_box, legend_line, live, rel_type,
+                     date_no, fte_no, holder_text, kind_no, legend_box, legend_line, live, rel_type,
                      require_node, resolve_as_of, wrap)
 
 if TYPE_CHECKING:

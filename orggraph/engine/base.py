@@ -7,7 +7,6 @@ statements) lives in one module per engine.
 """
 from __future__ import annotations
 
-import datetime as dt
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Protocol, TypeVar
 
@@ -80,6 +79,3 @@ def normalise_row(row: Row) -> Row:
             row[key] = plain_type(value)
     return row
 
-
-def today() -> dt.date:
-    return dt.date.today()
