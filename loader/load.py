@@ -15,14 +15,19 @@ from .write import LoadReport, Progress, plan_size, write_items
 
 
 def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
-    """Resolve ids the files do not define from what the graph already holds."""
+    """Resolve ids the files do not define from what the graph already holds.
+
+    Answers are remembered, so validation and the label look-up after it ask the graph once."""
+    asked: dict[str, Known | None] = {}
+
     def lookup(ids: list[str]) -> dict[str, Known]:
-        found: dict[str, Known] = {}
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start:start + 5000]
+        new = [i for i in ids if i not in asked]
+        for start in range(0, len(new), 5000):
+            chunk = new[start:start + 5000]
+            asked.update(dict.fromkeys(chunk))
             for row in engine.query("nodes_by_id", ids=chunk):
-                found[row["id"]] = Known(row["type"], row["valid_from"], row["valid_to"], None)
-        return found
+                asked[row["id"]] = Known(row["type"], row["valid_from"], row["valid_to"], None)
+        return {i: asked[i] for i in ids if asked.get(i) is not None}
     return lookup
 
 

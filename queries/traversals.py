@@ -22,7 +22,7 @@ All give the same rows and honour `as_of` on every node and relationship.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import NamedQuery, Param
 
@@ -33,7 +33,7 @@ AS_OF = Param("as_of", "date", "today", "the date the question is asked about")
 
 
 def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: dict[str, Any],
-                   parent_key: str) -> list["Row"]:
+                   parent_key: str, expands: Callable[["Row"], bool] = lambda row: True) -> list["Row"]:
     if depth < 0:
         from orggraph.errors import QueryError
         raise QueryError(f"depth must be 0 or more, got {depth}")
@@ -47,8 +47,9 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
             if row["id"] in seen:
                 continue
             seen.add(row["id"])
-            frontier.append(row["id"])
             out.append({"depth": level, **row})
+            if expands(row):
+                frontier.append(row["id"])
     return out
 
 
@@ -130,23 +131,8 @@ AFFECTED_ONLY = {"PARTY_TO", "MEMBER_OF"}
 
 
 def _impact(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    if p["steps"] < 0:
-        from orggraph.errors import QueryError
-        raise QueryError(f"steps must be 0 or more, got {p['steps']}")
-    seen, frontier, out = {p["id"]}, [p["id"]], []
-    for level in range(1, p["steps"] + 1):
-        if not frontier:
-            break
-        rows = engine.query("dependents", ids=frontier, as_of=p["as_of"])
-        frontier = []
-        for row in sorted(rows, key=lambda r: (r["via"], r["id"])):
-            if row["id"] in seen:
-                continue
-            seen.add(row["id"])
-            out.append({"depth": level, **row})
-            if row["relationship"] not in AFFECTED_ONLY:
-                frontier.append(row["id"])
-    return out
+    return _breadth_first(engine, p["id"], p["steps"], "dependents", {"as_of": p["as_of"]}, "via",
+                          expands=lambda row: row["relationship"] not in AFFECTED_ONLY)
 
 
 def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
