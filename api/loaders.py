@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
@@ -29,11 +29,12 @@ def valid(var: str) -> str:
             f"AND ({var}.valid_to IS NULL OR {var}.valid_to >= $as_of)")
 
 
-def edges_cypher(label: str, rel: RelType, direction: str) -> str:
+def edges_cypher(label: str, rel: RelType, direction: str, condition: str = "true") -> str:
+    """`condition` comes from filters.compile_edge_where (model names, values as parameters)."""
     arrow = f"-[r:{rel.name}]->" if direction == OUT else f"<-[r:{rel.name}]-"
     props = ", ".join(f"r.{p.name} AS {p.name}" for p in rel.all_props if not p.private)
     return (f"UNWIND $ids AS from_id MATCH (a:{label} {{id: from_id}}){arrow}(b) "
-            f"WHERE {valid('r')} AND {valid('b')} RETURN from_id, {props}, b AS node")
+            f"WHERE {valid('r')} AND {valid('b')} AND {condition} RETURN from_id, {props}, b AS node")
 
 
 def nodes_cypher(dialect: str) -> str:
@@ -49,18 +50,23 @@ def _by_date(keys: list[Key]) -> dict[dt.date, list[str]]:
     return {as_of: list(ids) for as_of, ids in grouped.items()}
 
 
-def edges(ctx: "Context", label: str, rel: RelType, direction: str) -> DataLoader[Key, list[Row]]:
-    """Edges of `rel` leaving (OUT) or entering (IN) nodes of type `label`."""
-    cypher = edges_cypher(label, rel, direction)
+def edges(ctx: "Context", label: str, rel: RelType, direction: str, condition: str = "true",
+          params: dict[str, Any] | None = None) -> DataLoader[Key, list[Row]]:
+    """Edges of `rel` leaving (OUT) or entering (IN) nodes of type `label`, where `condition`
+    (on `r` and `b`, with `params`) holds. One loader, and so one statement per level, for
+    every distinct condition in the request."""
+    cypher = edges_cypher(label, rel, direction, condition)
+    params = params or {}
 
     async def batch(keys: list[Key]) -> list[list[Row]]:
         found: dict[Key, list[Row]] = defaultdict(list)
         for as_of, ids in _by_date(keys).items():
-            for row in await ctx.gate.read(cypher, {"ids": ids, "as_of": as_of}):
+            for row in await ctx.gate.read(cypher, {**params, "ids": ids, "as_of": as_of}):
                 found[(row.pop("from_id"), as_of)].append(row)
         return [found.get(key, []) for key in keys]
 
-    return ctx.loader(("edges", label, rel.name, direction), lambda: DataLoader(batch))
+    same = tuple(sorted((name, repr(value)) for name, value in params.items()))
+    return ctx.loader(("edges", label, rel.name, direction, condition, same), lambda: DataLoader(batch))
 
 
 def nodes(ctx: "Context") -> DataLoader[Key, Row | None]:

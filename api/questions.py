@@ -77,6 +77,8 @@ class Affected:
     name: Optional[str]
     via: str = strawberry.field(description="the id whose ending affects this one")
     relationship: str = strawberry.field(description="the relationship the effect travelled along")
+    effect: Optional[str] = strawberry.field(
+        default=None, description="how it is affected, in words (answers of `withdrawal`)")
     as_of: strawberry.Private[dt.date]
     node: Optional[Node] = strawberry.field(resolver=_node)
 

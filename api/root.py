@@ -5,7 +5,6 @@ down on the objects it returns (see context.py), so nested fields answer for
 the same date.
 """
 import datetime as dt
-import enum
 from typing import Annotated, Any, List, Optional
 
 import strawberry
@@ -15,12 +14,11 @@ from orggraph.schema.model import NODES, NodeType
 
 from . import loaders
 from .audit import audit_log
-from .collation import sort_key
 from .errors import BadInput
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
-from .pagination import Connection, paginate
+from .pagination import Connection, OrderBy, order, paginate
 from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
                         Subordinate, check_depth, rows_as, search)
 from .types import NODE_TYPES, Node, build_node, display_name
@@ -28,21 +26,6 @@ from .types import NODE_TYPES, Node, build_node, display_name
 AsOf = Annotated[Optional[dt.date], strawberry.argument(
     description="the date asked about (default: today); nested fields answer for the same date")]
 First = Annotated[Optional[int], strawberry.argument(description="page size: default 50, at most 500")]
-
-
-@strawberry.enum(description="Order of a list.")
-class OrderBy(enum.Enum):
-    NAME = "name"
-    NAME_DESC = "name_desc"
-    ID = "id"
-
-
-def order(items: list[Any], order_by: OrderBy) -> list[Any]:
-    """By name (or title) in Norwegian order, æ ø å after z; ties by id."""
-    if order_by == OrderBy.ID:
-        return sorted(items, key=lambda n: n.id)
-    ordered = sorted(items, key=lambda n: (sort_key(display_name(n)), n.id))
-    return ordered[::-1] if order_by == OrderBy.NAME_DESC else ordered
 
 
 @strawberry.input(description="A range of days, both included: the list holds what was valid at any "
@@ -70,7 +53,7 @@ def _list_field(node: NodeType) -> Any:
             params = {**params, "during_start": during.start, "during_end": during.end}
         cypher = f"MATCH (n:{node.label}) WHERE {period} AND {condition} RETURN n AS node"
         rows = await info.context.gate.read(cypher, {**params, "as_of": day})
-        items = order([build_node(r["node"], day) for r in rows], order_by)
+        items = order([build_node(r["node"], day) for r in rows], order_by, display_name)
         return paginate(items, lambda n: n.id, first, after)
 
     return strawberry.field(resolver=resolve, name=plural(node.label),
@@ -122,6 +105,18 @@ async def impact(info: Info, id: strawberry.ID, steps: int = 3, as_of: AsOf = No
     return rows_as(Affected, await info.context.gate.query("impact", id=id, steps=steps, as_of=day), day)
 
 
+async def withdrawal(info: Info, organisation_id: strawberry.ID, agreement_id: strawberry.ID,
+                     steps: int = 3, as_of: AsOf = None) -> List[Affected]:
+    """What is affected if a party leaves an agreement: the agreement, the remaining parties, the
+    services covered, the bodies it establishes and the party's seats there, what depends on it;
+    or, when the agreement cannot continue without the party, everything its ending affects."""
+    check_depth("steps", steps)
+    day = info.context.as_of(as_of)
+    rows = await info.context.gate.query("withdrawal", organisation=organisation_id,
+                                         agreement=agreement_id, steps=steps, as_of=day)
+    return rows_as(Affected, rows, day)
+
+
 async def connection(info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_steps: int = 6,
                      as_of: AsOf = None) -> List[Link]:
     """The shortest chain of relationships between two nodes (empty when there is none)."""
@@ -161,8 +156,8 @@ def build_query() -> type:
     ns["node"] = strawberry.field(resolver=node, description=node.__doc__)
     for n in NODES:
         ns[f"_list_{n.label}"] = _list_field(n)
-    for fn in (chain_of_command, subordinates, span_of_control, within, impact, connection, members,
-               agreements_of, municipalities):
+    for fn in (chain_of_command, subordinates, span_of_control, within, impact, withdrawal, connection,
+               members, agreements_of, municipalities):
         ns[fn.__name__] = strawberry.field(resolver=fn, description=fn.__doc__)
     ns["search"] = strawberry.field(resolver=search_field, name="search", description=search_field.__doc__)
     ns["audit_log"] = strawberry.field(resolver=audit_log, description=audit_log.__doc__)

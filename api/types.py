@@ -6,8 +6,11 @@
   fields that answer only authenticated readers (role reader or editor); anyone else
   gets null and an error (code UNAUTHENTICATED or FORBIDDEN) at that field.
 * One field per relationship type and direction (`naming.rel_field`) returning a list of
-  edges: the relationship's own properties and `node`, the node at the other end
-  (its concrete type when the model allows one type there, else `Node`).
+  edges: the relationship's own properties, `node`, the node at the other end (its
+  concrete type when the model allows one type there, else `Node`), and `cursor`. It takes
+  `where` (on the relationship's properties and, under `node`, on the node at the end).
+  Beside it, `<field>Connection` pages the same edges (first/after/orderBy, pageInfo,
+  totalCount). Filters run in the database, batched per level like the plain fields.
 
 Node objects carry `as_of`, the date of the root field that produced them; nested
 relationship fields filter relationships and nodes to that date.
@@ -21,19 +24,16 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types import Info
 
-from orggraph.schema.model import BOOL, DATE, FLOAT, INT, NODES, RELS, STRING, NodeType, Prop, RelType
+from orggraph.schema.model import (BOOL, DATE, FLOAT, INT, NODES, REL_BY_NAME, RELS, STRING, NodeType, Prop,
+                                   RelType)
 
 from . import loaders
 from .auth import require_reader
-from .collation import sort_key
+from .filters import COMMON, EDGE_WHERE, compile_edge_where, public
 from .naming import IN, OUT, camel, edge_type_name, rel_field
+from .pagination import DEFAULT_PAGE, OrderBy, PageInfo, decode, encode, order, page_info, window
 
 SCALARS = {STRING: str, INT: int, FLOAT: float, DATE: dt.date, BOOL: bool}
-COMMON = ("id", "valid_from", "valid_to", "source", "dataset")
-
-
-def public(props: tuple[Prop, ...]) -> list[Prop]:
-    return [p for p in props if not p.private]
 
 
 def annotation(prop: Prop) -> Any:
@@ -104,21 +104,60 @@ def _make_edge(rel: RelType, direction: str) -> type:
         ns[prop.name] = _field(prop)
     ns["__annotations__"]["node"] = _end_type(ends)
     ns["node"] = strawberry.field(default=None, description=f"the {' | '.join(ends)} at the other end")
+    ns["__annotations__"]["cursor"] = str
+    ns["cursor"] = strawberry.field(default="", description="this edge's place in the list, for `after`")
     word = "towards" if direction == OUT else "coming from"
     doc = f"A {rel.name} relationship {word} {' | '.join(ends)}. {rel.doc}"
     return strawberry.type(type(name, (), ns), name=name, description=doc)
 
 
-def _rel_resolver(label: str, rel: RelType, direction: str, edge_cls: type) -> Any:
+def _make_connection(rel: RelType, direction: str, edge_cls: type) -> type:
+    name = edge_type_name(rel, direction)[:-4] + "Connection"
+    ns: dict[str, Any] = {"__module__": __name__, "__annotations__": {
+        "edges": List[edge_cls], "page_info": PageInfo, "total_count": int}}  # type: ignore[valid-type]
+    ns["total_count"] = strawberry.field(description="how many edges match, on all pages")
+    return strawberry.type(type(name, (), ns), name=name,
+                           description=f"A page of {edge_cls.__name__}s, with where it lies in the whole list.")
+
+
+async def _edges(root: Any, info: Info, label: str, rel: RelType, direction: str, edge_cls: type,
+                 where: Any, order_by: OrderBy = OrderBy.NAME) -> list[Any]:
+    """The edges valid on the root's date that match `where`, ordered, each with its cursor."""
+    ends = rel.targets if direction == OUT else rel.sources
+    condition, params = compile_edge_where(rel.name, ends, where)
+    rows = await loaders.edges(info.context, label, rel, direction, condition, params).load(
+        (root.id, root.as_of))
     names = [p.name for p in public(rel.all_props)]
+    out = [edge_cls(**{n: row.get(n) for n in names}, node=build_node(row["node"], root.as_of))
+           for row in rows]
+    out = order(out, order_by, lambda e: display_name(e.node), lambda e: e.node.id)
+    seen: dict[str, int] = {}
+    for edge in out:  # a node reached twice (two memberships, say) gets a cursor per edge
+        count = seen[edge.node.id] = seen.get(edge.node.id, 0) + 1
+        edge.cursor = encode(edge.node.id if count == 1 else f"{edge.node.id}#{count}")
+    return out
 
-    async def resolve(root: Any, info: Info) -> List[edge_cls]:  # type: ignore[valid-type]
-        rows = await loaders.edges(info.context, label, rel, direction).load((root.id, root.as_of))
-        out = [edge_cls(**{n: row.get(n) for n in names}, node=build_node(row["node"], root.as_of))
-               for row in rows]
-        return sorted(out, key=lambda e: (sort_key(display_name(e.node)), e.node.id))
 
-    return resolve
+def _rel_resolvers(label: str, rel: RelType, direction: str, edge_cls: type) -> tuple[Any, Any]:
+    where_cls = EDGE_WHERE[(rel.name, direction)]
+    conn_cls = CONNECTIONS[(rel.name, direction)]
+    First = Annotated[Optional[int], strawberry.argument(
+        description=f"page size: default {DEFAULT_PAGE}, at most 500")]
+
+    async def listed(root: Any, info: Info,
+                     where: Optional[where_cls] = None) -> List[edge_cls]:  # type: ignore[valid-type]
+        return await _edges(root, info, label, rel, direction, edge_cls, where)
+
+    async def paged(root: Any, info: Info, where: Optional[where_cls] = None,  # type: ignore[valid-type]
+                    order_by: OrderBy = OrderBy.NAME, first: First = DEFAULT_PAGE,
+                    after: Optional[str] = None) -> conn_cls:  # type: ignore[valid-type]
+        edges = await _edges(root, info, label, rel, direction, edge_cls, where, order_by)
+        keys = [decode(e.cursor) for e in edges]
+        start, stop = window(keys, first, after)
+        return conn_cls(edges=edges[start:stop], page_info=page_info(keys, start, stop),
+                        total_count=len(edges))
+
+    return listed, paged
 
 
 def rel_fields(label: str) -> list[tuple[RelType, str]]:
@@ -155,20 +194,25 @@ def _make_node(node: NodeType) -> type:
     for rel, direction in rel_fields(node.label):
         edge_cls = EDGES[(rel.name, direction)]
         field = rel_field(rel, direction)
-        names.append(field)
+        names += [field, field + "Connection"]
+        listed, paged = _rel_resolvers(node.label, rel, direction, edge_cls)
+        what = (f"{rel.name} relationships {'from' if direction == OUT else 'into'} this {node.label}, "
+                "valid on the as-of date")
         ns[f"_rel_{rel.name.lower()}_{direction}"] = strawberry.field(
-            resolver=_rel_resolver(node.label, rel, direction, edge_cls), name=field,
-            description=f"{rel.name} relationships {'from' if direction == OUT else 'into'} this "
-                        f"{node.label}, valid on the as-of date")
+            resolver=listed, name=field, description=f"{what}, in name order")
+        ns[f"_conn_{rel.name.lower()}_{direction}"] = strawberry.field(
+            resolver=paged, name=field + "Connection", description=f"{what}, paged")
     clash = {n for n in names if names.count(n) > 1}
     assert not clash, f"{node.label}: GraphQL field names clash: {clash}"
     return strawberry.type(type(node.label, (Node,), ns), name=node.label, description=node.doc)
 
 
 EDGES: dict[tuple[str, str], type] = {(r.name, d): _make_edge(r, d) for r in RELS for d in (OUT, IN)}
+CONNECTIONS: dict[tuple[str, str], type] = {key: _make_connection(REL_BY_NAME[key[0]], key[1], cls)
+                                            for key, cls in EDGES.items()}
 NODE_TYPES: dict[str, type] = {n.label: _make_node(n) for n in NODES}
 module = sys.modules[__name__]
-for _cls in [*EDGES.values(), *NODE_TYPES.values()]:
+for _cls in [*EDGES.values(), *CONNECTIONS.values(), *NODE_TYPES.values()]:
     assert not hasattr(module, _cls.__name__), f"generated type {_cls.__name__} clashes with a name here"
     setattr(module, _cls.__name__, _cls)  # strawberry.lazy finds them here
 

@@ -211,10 +211,11 @@ def query(
         err.print("no rows")
         return
     table = Table(title=f"{name} ({len(rows)} rows)")
-    for column in rows[0]:
+    columns = list(rows[0])  # rows from a traversal may hold their keys in another order
+    for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(Text(_cell(v)) for v in row.values()))
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
     out.print(table)
 
 

@@ -159,8 +159,8 @@ def _load() -> dict[str, NamedQuery]:
                 if name not in found:
                     raise QueryError(f"{dialect}/{entry.name} overrides no shared query {name}.cypher")
                 found[name].texts[dialect] = entry.read_text(encoding="utf-8")
-    from . import traversals
-    for query in traversals.QUERIES:
+    from . import traversals, withdrawal
+    for query in [*traversals.QUERIES, withdrawal.QUERY]:
         base = found.get(query.name)
         if base is not None:  # a traversal in front of a .cypher query keeps its header and text
             query.doc, query.params, query.order, query.texts = base.doc, base.params, base.order, base.texts

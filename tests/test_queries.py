@@ -139,6 +139,8 @@ def test_user_text_never_becomes_query_text(graph):
 CASES = [
     ("impact", {"id": "barnevern", "steps": 3, "as_of": "2016-01-01"}),
     ("impact", {"id": "fjordvik", "steps": 2, "as_of": "2022-01-01"}),
+    ("withdrawal", {"organisation": "sor", "agreement": "barnevern-avtale", "as_of": "2016-01-01"}),
+    ("agreement_parties", {"id": "ikt-avtale", "as_of": "2017-01-01"}),
     ("connection", {"from_id": "natt", "to_id": "radhuset", "as_of": "2022-01-01"}),
     ("connection", {"from_id": "fagsystem", "to_id": "sor", "as_of": "2016-01-01"}),
     ("chain_of_command", {"id": "natt", "as_of": "2022-01-01"}),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from orggraph.errors import QueryError
 from orggraph.loader.load import check, load
 
 from conftest import ENGINES, make_engine
@@ -121,6 +122,43 @@ def test_003_decision_chain_with_salangens_condition(graph):
     # each political decision concerns all four cases
     concerned = {r["id"] for r in neighbours(graph, first["id"], AFTER_003, "CONCERNS")}
     assert concerned == {"glsi-barnevern", "glsi-ikt-drift", "glsi-okonomi", "glsi-kart-oppmaling"}
+
+
+def withdrawal(engine, organisation: str, agreement: str, day: str, steps: int = 3) -> list[dict]:
+    return engine.query("withdrawal", organisation=organisation, agreement=agreement, as_of=D(day),
+                        steps=steps)
+
+
+def test_003_a_participant_leaving_barnevern(graph):
+    """Lysark 7/15: Salangen hosts barnevern for Gratangen, Lavangen and (partly) Ibestad."""
+    rows = withdrawal(graph, "gratangen", "glsi-barnevern", "2007-06-01")
+    effects = {r["id"]: r["effect"] for r in rows}
+    assert effects["glsi-barnevern"] == "loses Gratangen kommune, participant"
+    assert effects["glsi-svc-barnevern"] == "Gratangen kommune must provide it in another way"
+    assert effects["salangen"].startswith("hosts for one party fewer")
+    assert {r["id"] for r in rows if r["relationship"] == "PARTY_TO" and r["id"] != "glsi-barnevern"} \
+        == {"salangen", "lavangen", "ibestad"}  # the leaver is not among those that remain
+
+
+def test_003_the_host_leaving_ends_barnevern_but_not_okonomi(graph):
+    ends = withdrawal(graph, "salangen", "glsi-barnevern", "2007-06-01")
+    assert ends[0]["id"] == "glsi-barnevern" and ends[0]["effect"].endswith("no host is left")
+    # Økonomi has two hosts (lysark 15: Regnskap/lønn i Lavangen, Skatt/innfordring i Gratangen)
+    okonomi = {r["id"]: r["effect"] for r in withdrawal(graph, "lavangen", "glsi-okonomi", "2007-06-01")}
+    assert "host (Regnskap/lønn i Lavangen)" in okonomi["glsi-okonomi"]
+    assert okonomi["gratangen"].startswith("hosts for one party fewer")
+    assert {"glsi-svc-regnskap-lonn", "glsi-svc-skatt-innfordring"} <= set(okonomi)
+
+
+def test_000_verdal_leaving_ends_the_samkommune(graph):
+    rows = withdrawal(graph, "verdal", "isk-samarbeid", "2010-06-01")
+    assert rows[0]["effect"] == "cannot continue as it is: only 1 party is left"
+    isk = next(r for r in rows if r["id"] == "isk")
+    assert (isk["depth"], isk["relationship"]) == (2, "ESTABLISHES")
+    # ISK's own units end with it, a step further down
+    assert any(r["depth"] == 3 and r["relationship"] == "PART_OF" and r["via"] == "isk" for r in rows)
+    with pytest.raises(QueryError, match="'verdal' is not a party to agreement 'isk-samarbeid' on 2018-06-01"):
+        withdrawal(graph, "verdal", "isk-samarbeid", "2018-06-01")  # ISK ended 31.12.2017
 
 
 def test_003_steering_group_is_the_radmenn(graph):

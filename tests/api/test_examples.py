@@ -64,6 +64,17 @@ def expect_08(data):
     assert after["Sandefjord kommune"] == "0710"
 
 
+def expect_09(data):
+    effects = {a["name"]: a["effect"] for a in data["gratangenLeaves"]}
+    assert effects["Barnevern"] == "Gratangen kommune must provide it in another way"
+    assert effects["Salangen kommune"].startswith("hosts for one party fewer")
+    assert "Gratangen kommune" not in effects  # it leaves; the rest remain
+    ends, *affected = data["hostLeaves"]
+    assert ends["effect"] == "cannot continue as it is: no host is left"
+    assert {a["name"] for a in affected} == {"Gratangen kommune", "Ibestad kommune", "Lavangen kommune",
+                                             "Salangen kommune"}
+
+
 def test_there_are_numbered_examples():
     assert len(ALL) >= 6 and len(SEEDED) >= 3
     assert [f.name[:3] for f in ALL] == [f"{i:02d}_" for i in range(1, len(ALL) + 1)]
