@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from orggraph.engine.base import Engine
+from orggraph.errors import QueryTimeout
 
 from . import limits as limits_module
 from .audit import AuditLog, default_path
@@ -193,18 +195,25 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
             return _request_error(str(exc), exc.status, media, exc.headers)
         except LimitExceeded as exc:
             return _request_error(str(exc), exc.status, media)
+        writes = _is_mutation(document, operation)
+        # Reads carry the deadline to the database, which stops a statement still running then.
+        deadline = None if writes else time.monotonic() + limits.max_query_seconds
         running = schema.execute(query, variable_values=variables, operation_name=operation,
-                                 context_value=Context(gate, principal=principal, audit=audit_log))
-        if _is_mutation(document, operation):
+                                 context_value=Context(gate.until(deadline), principal=principal,
+                                                       audit=audit_log))
+        too_long = _request_error(
+            f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
+            f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
+            "smaller pages or fewer levels", 400, media)
+        if writes:
             result = await running  # a write is never abandoned half-way: its transaction decides
         else:
             try:
                 result = await asyncio.wait_for(running, limits.max_query_seconds)
             except asyncio.TimeoutError:
-                return _request_error(
-                    f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
-                    f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
-                    "smaller pages or fewer levels", 400, media)
+                return too_long
+            if any(isinstance(e.original_error, QueryTimeout) for e in result.errors or ()):
+                return too_long
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [error.formatted for error in result.errors]

@@ -11,6 +11,7 @@ root fields with different `asOf` in one request do not disturb each other.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ T = TypeVar("T")
 
 
 class Gate:
-    """The one engine of the process; every call goes through here."""
+    """The one engine of the process; every call goes through here.
+
+    `until(deadline)` gives a view of the gate for one request whose reads stop at the
+    deadline (time.monotonic()): the engine sends each statement with the time left and
+    the database stops it when that runs out (Engine.time_limit). Writes have no deadline.
+    """
+
+    deadline: float | None = None
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -40,17 +48,26 @@ class Gate:
         # process means two mutations never validate against the same state (see docs/API.md).
         self._write_lock = threading.Lock()
 
+    def until(self, deadline: float | None) -> "Gate":
+        view = copy.copy(self)  # shares the engine and the locks
+        view.deadline = deadline
+        return view
+
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._lock is None:
             return fn(*args, **kwargs)
         with self._lock:
             return fn(*args, **kwargs)
 
+    def _read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self.engine.time_limit(self.deadline):
+            return self._call(fn, *args, **kwargs)
+
     async def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
-        return await run_in_threadpool(self._call, self.engine.read, cypher, params or {})
+        return await run_in_threadpool(self._read, self.engine.read, cypher, params or {})
 
     async def query(self, name: str, **params: Any) -> list[Row]:
-        return await run_in_threadpool(self._call, self.engine.query, name, **params)
+        return await run_in_threadpool(self._read, self.engine.query, name, **params)
 
     async def write(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction (committed when this returns)."""

@@ -11,7 +11,7 @@ from typing import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from orggraph.errors import OrggraphError, QueryError
+from orggraph.errors import OrggraphError, QueryError, QueryTimeout
 
 log = logging.getLogger("orggraph.api")
 INTERNAL = "internal error"
@@ -43,7 +43,7 @@ def is_client_error(error: GraphQLError) -> bool:
     # No original error: a parse or validation error from graphql-core itself.
     from .auth import NotAllowed
     return original is None or isinstance(original, (BadInput, InvalidWrite, NotAllowed, QueryError,
-                                                     GraphQLError))
+                                                     QueryTimeout, GraphQLError))
 
 
 def _expand(error: GraphQLError) -> list[GraphQLError]:

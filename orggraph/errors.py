@@ -23,3 +23,9 @@ class QueryError(OrggraphError):
     """A named query or its parameters are wrong."""
 
     exit_code = 2
+
+
+class QueryTimeout(OrggraphError):
+    """A read ran past its time limit; the database stopped the statement."""
+
+    exit_code = 5

@@ -7,8 +7,13 @@ statements) lives in one module per engine.
 """
 from __future__ import annotations
 
+import threading
+import time
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Protocol, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Protocol, TypeVar
+
+from orggraph.errors import QueryTimeout
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -50,6 +55,29 @@ class Engine(ABC):
 
     #: labels added to every node besides its own (Neo4j uses one for a global id index)
     extra_labels: tuple[str, ...] = ()
+
+    _limits = threading.local()
+
+    @contextmanager
+    def time_limit(self, deadline: float | None) -> Iterator[None]:
+        """Reads in this thread stop at `deadline` (time.monotonic()): each is sent with the time
+        left, and the database stops the statement when it runs out (QueryTimeout)."""
+        before = getattr(self._limits, "deadline", None)
+        self._limits.deadline = deadline
+        try:
+            yield
+        finally:
+            self._limits.deadline = before
+
+    def time_left(self) -> float | None:
+        """Seconds left for a read in this thread (None: no limit); QueryTimeout if none are."""
+        deadline = getattr(self._limits, "deadline", None)
+        if deadline is None:
+            return None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout("the time limit ran out before the next statement could start")
+        return left
 
     def query(self, name: str, **params: Any) -> list[Row]:
         """Run a named query (see orggraph.queries) with checked parameters."""

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import ladybug
 
-from orggraph.errors import DatabaseBusy, OrggraphError
+from orggraph.errors import DatabaseBusy, OrggraphError, QueryTimeout
 from orggraph.schema import ddl
 
 from .base import Engine, Row, T, normalise_row
@@ -98,6 +98,22 @@ class EmbeddedEngine(Engine):
                 rows.append(normalise_row(dict(zip(columns, map(_plain, result.get_next())))))
             return rows
 
+    def _limited(self, cypher: str, params: dict[str, Any] | None) -> list[Row]:
+        """A read under this thread's time limit: LadybugDB interrupts the statement itself."""
+        with self._mutex:  # the timeout is a setting of the one connection
+            left = self.time_left()
+            if left is None:
+                return self._execute(cypher, params)
+            self._conn.set_query_timeout(max(1, int(left * 1000)))
+            try:
+                return self._execute(cypher, params)
+            except RuntimeError as exc:
+                if "Interrupted" in str(exc):
+                    raise QueryTimeout(f"LadybugDB stopped the statement at the time limit ({left:.3g} s)") from None
+                raise
+            finally:
+                self._conn.set_query_timeout(0)
+
     def ensure_schema(self) -> None:
         for statement in ddl.ladybug_statements():
             self._execute(statement)
@@ -110,7 +126,7 @@ class EmbeddedEngine(Engine):
                 self._execute(statement)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
-        return self._execute(cypher, params)
+        return self._limited(cypher, params)
 
     def write(self, work: Callable[[Any], T]) -> T:
         with self._mutex:

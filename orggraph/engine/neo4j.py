@@ -5,9 +5,9 @@ import time
 from typing import Any, Callable
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
-from orggraph.errors import DatabaseUnavailable
+from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
 
 from .base import Engine, Row, T, normalise_row
@@ -73,12 +73,19 @@ class Neo4jEngine(Engine):
         # One auto-commit statement: RUN and PULL go in one network round trip, where a managed
         # transaction adds BEGIN and COMMIT (half the latency of a short query, see
         # docs/BENCHMARKS.md). A read is safe to repeat, so transient failures are retried here.
-        self.round_trips += 1
         for attempt in range(READ_ATTEMPTS):
+            left = self.time_left()
+            self.round_trips += 1
+            # With a limit, the server's transaction timeout stops the statement itself.
+            statement = cypher if left is None else neo4j.Query(cypher, timeout=left)
             try:
                 with self._driver.session(database=self.database,
                                           default_access_mode=neo4j.READ_ACCESS) as session:
-                    return _rows(session.run(cypher, params or {}))
+                    return _rows(session.run(statement, params or {}))
+            except ClientError as exc:
+                if exc.code and "TransactionTimedOut" in exc.code:
+                    raise QueryTimeout(f"Neo4j stopped the statement at the time limit ({left:.3g} s)") from None
+                raise
             except (TransientError, SessionExpired, ServiceUnavailable) as exc:
                 if attempt + 1 == READ_ATTEMPTS or (isinstance(exc, TransientError)
                                                     and not exc.is_retryable()):
