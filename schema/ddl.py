@@ -43,3 +43,10 @@ def ladybug_missing_columns(table: str, existing: set[str]) -> list[str]:
     thing = NODE_BY_LABEL.get(table) or REL_BY_NAME[table]
     return [f"ALTER TABLE {table} ADD {p.name} {LADYBUG_TYPES[p.type]}"
             for p in thing.all_props if p.name not in existing]
+
+
+def ladybug_missing_pairs(rel_name: str, existing: set[tuple[str, str]]) -> list[str]:
+    """ALTER statements that let a relationship table join node types a newer schema allows."""
+    from .model import REL_BY_NAME
+    return [f"ALTER TABLE {rel_name} ADD FROM {s} TO {t}"
+            for s, t in REL_BY_NAME[rel_name].pairs if (s, t) not in existing]

@@ -84,3 +84,38 @@ def test_an_older_embedded_database_gets_the_new_columns(tmp_path):
             [{"name": "Rådhuset", "address": None}]
     finally:
         engine.close()
+
+
+def test_an_older_embedded_database_gets_new_columns_and_relationship_pairs(tmp_path):
+    """A database made by an older schema (a column and a FROM/TO pair missing) is brought up
+    to date when it is opened, and then takes the facts the older schema could not hold."""
+    import ladybug
+
+    from orggraph.engine.embedded import EmbeddedEngine
+    from orggraph.schema import ddl
+
+    path = tmp_path / "old.lbdb"
+    older = [s.replace(", notes STRING", "").replace(", FROM Unit TO MeetingPlace", "")
+             for s in ddl.ladybug_statements()]
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    for statement in older:
+        conn.execute(statement)
+    pairs = conn.execute("CALL show_connection('MEMBER_OF') RETURN *").get_all()
+    assert ["Unit", "MeetingPlace"] not in [row[:2] for row in pairs]
+    conn.close()
+    db.close()
+
+    engine = EmbeddedEngine(path)
+    try:
+        engine.ensure_schema()
+        engine.ensure_schema()  # and again: nothing left to add
+        engine.write(lambda tx: tx.run(
+            "CREATE (:Person {id: 'p', name: 'Åse', notes: 'privat'}) "
+            "CREATE (:Unit {id: 'u', name: 'Enhet'}) CREATE (:MeetingPlace {id: 'm', name: 'Forum'})"))
+        engine.write(lambda tx: tx.run(
+            "MATCH (u:Unit {id: 'u'}) MATCH (m:MeetingPlace {id: 'm'}) CREATE (u)-[:MEMBER_OF]->(m)"))
+        assert engine.read("MATCH (p:Person) RETURN p.notes AS notes") == [{"notes": "privat"}]
+        assert engine.read("MATCH (:Unit)-[r:MEMBER_OF]->(m:MeetingPlace) RETURN m.id AS id") == [{"id": "m"}]
+    finally:
+        engine.close()

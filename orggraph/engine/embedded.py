@@ -124,6 +124,11 @@ class EmbeddedEngine(Engine):
             info = self._execute(f"CALL table_info('{table}') RETURN *")
             for statement in ddl.ladybug_missing_columns(table, {row["name"] for row in info}):
                 self._execute(statement)
+        for rel in RELS:  # ... and the FROM/TO pairs an older relationship table lacks
+            pairs = self._execute(f"CALL show_connection('{rel.name}') RETURN *")
+            existing = {(row["source table name"], row["destination table name"]) for row in pairs}
+            for statement in ddl.ladybug_missing_pairs(rel.name, existing):
+                self._execute(statement)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._limited(cypher, params)
