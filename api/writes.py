@@ -29,6 +29,7 @@ from orggraph.engine.base import Engine, Row, Tx
 from orggraph.loader.items import DocumentParser, NodeItem, Parsed, RelItem
 from orggraph.loader.load import graph_lookup
 from orggraph.loader.problems import Location, Problem
+from orggraph.loader.stored import CYCLE_RELS, STORED, rel_columns, rel_item, stored_rels, upward
 from orggraph.loader.validate import Known, validate
 from orggraph.loader.write import create_rel_statement, upsert_statement
 from orggraph.queries import get_query
@@ -39,9 +40,6 @@ from .naming import camel
 
 DATASET = "api"
 INPUT = Location("input")
-STORED = Location("the database")
-CYCLE_RELS = ("PART_OF", "REPORTS_TO")
-MAX_CYCLE_STEPS = 1000
 
 
 class TxReader:
@@ -87,38 +85,6 @@ def stored_nodes(reader: TxReader, ids: list[str]) -> dict[str, NodeItem]:
     return found
 
 
-def _rel_columns(rel: RelType, var: str = "r") -> str:
-    return ", ".join(f"{var}.{p.name} AS {p.name}" for p in rel.all_props)
-
-
-def _rel_item(rel: RelType, row: Row) -> RelItem:
-    props = {p.name: row.get(p.name) for p in rel.all_props}
-    return RelItem(rel.name, row["from_id"], row["to_id"], props, STORED,
-                   f"existing {rel.name} {row['from_id']} → {row['to_id']}")
-
-
-def stored_rels(reader: TxReader, rel: RelType, source: str | None = None,
-                target: str | None = None, source_in: list[str] | None = None) -> list[RelItem]:
-    """Relationships of one type, by their ends' ids."""
-    # Neo4j finds a node of any type fast through the Entity label's id index.
-    anchor = ":Entity" if reader.dialect == "neo4j" else ""
-    where, params = [], {}
-    if source is not None:
-        where.append("a.id = $source")
-        params["source"] = source
-    if target is not None:
-        where.append("b.id = $target")
-        params["target"] = target
-    if source_in is not None:
-        where.append("a.id IN $source_in")
-        params["source_in"] = source_in
-    a = anchor if source is not None or source_in is not None else ""
-    b = anchor if target is not None and not a else ""
-    cypher = (f"MATCH (a{a})-[r:{rel.name}]->(b{b}) WHERE {' AND '.join(where) or 'true'} "
-              f"RETURN a.id AS from_id, b.id AS to_id, {_rel_columns(rel)}")
-    return [_rel_item(rel, row) for row in reader.read(cypher, params)]
-
-
 def rels_of(reader: TxReader, label: str, node_id: str) -> list[RelItem]:
     """Every relationship into or out of one node."""
     found = []
@@ -127,21 +93,6 @@ def rels_of(reader: TxReader, label: str, node_id: str) -> list[RelItem]:
             found += stored_rels(reader, rel, source=node_id)
         if label in rel.targets:
             found += [r for r in stored_rels(reader, rel, target=node_id) if r.source != r.target]
-    return found
-
-
-def upward(reader: TxReader, start: str) -> list[RelItem]:
-    """PART_OF and REPORTS_TO relationships reachable from `start`, any period."""
-    found, seen, frontier = [], {start}, [start]
-    for _ in range(MAX_CYCLE_STEPS):
-        if not frontier:
-            break
-        step = []
-        for name in CYCLE_RELS:
-            step += stored_rels(reader, REL_BY_NAME[name], source_in=frontier)
-        found += step
-        frontier = sorted({r.target for r in step} - seen)
-        seen.update(frontier)
     return found
 
 
@@ -316,7 +267,7 @@ def add_rel(engine: Engine, rel_type: str, source: str, target: str, fields: dic
     if rel_type == "HOLDS":
         neighbours += stored_rels(reader, rel, target=target)
     if rel_type in CYCLE_RELS:
-        neighbours += upward(reader, target)
+        neighbours += upward(reader, [target])
     neighbours = _unique(neighbours)
     nodes = list(ends.values())
     check(Parsed(nodes=nodes, rels=neighbours),
@@ -352,8 +303,8 @@ def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from:
         raise InvalidWrite([("input", f"no {what}: "
                              + ", ".join(f"unknown id {i!r}" for i in (source, target) if i not in ends))])
     match, params = _match_rel(rel_type, ends, source, target, valid_from)
-    found = [_rel_item(rel, row) for row in reader.read(
-        f"{match} RETURN a.id AS from_id, b.id AS to_id, {_rel_columns(rel)}", params)]
+    found = [rel_item(rel, row) for row in reader.read(
+        f"{match} RETURN a.id AS from_id, b.id AS to_id, {rel_columns(rel)}", params)]
     if not found:
         raise InvalidWrite([("input", f"no {what} in the database")])
     if len(found) > 1:

@@ -10,6 +10,7 @@ from orggraph.engine.base import Engine
 from .items import Parsed
 from .problems import ValidationFailed
 from .read import read_all
+from .stored import context
 from .validate import Known, validate
 from .write import LoadReport, Progress, plan_size, write_items
 
@@ -42,7 +43,8 @@ def check(paths: list[Path], engine: Engine | None = None) -> Checked:
     """Parse and validate; raises ValidationFailed listing every problem at once."""
     parsed, datasets = read_all(paths)
     lookup = graph_lookup(engine) if engine is not None else None
-    problems = validate(parsed, lookup)
+    stored = context(engine, parsed, datasets) if engine is not None else None
+    problems = validate(parsed, lookup, stored)
     if problems:
         raise ValidationFailed(problems)
     labels = {n.id: n.label for n in parsed.nodes}

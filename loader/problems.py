@@ -15,6 +15,10 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
+#: where a fact already in the graph "is", for problems and items that come from there
+STORED = Location("the database")
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     where: Location

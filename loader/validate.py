@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 from orggraph.schema import REL_BY_NAME
 
 from .items import NodeItem, Parsed, RelItem
-from .problems import Location, Problem
+from .problems import STORED, Location, Problem
 
 DAY = dt.timedelta(days=1)
 
@@ -47,7 +47,11 @@ def _describe(known: Known) -> str:
     return f"defined at {known.where}" if known.where else "in the database"
 
 
-def validate(parsed: Parsed, lookup: Lookup | None = None) -> list[Problem]:
+def validate(parsed: Parsed, lookup: Lookup | None = None,
+             context: list[RelItem] | None = None) -> list[Problem]:
+    """Every problem of the items, at once. `context` holds relationships already in the graph
+    (loader.stored.context) that holders and cycles are checked against as well; a problem
+    among stored relationships alone is not the input's and is not reported."""
     problems = list(parsed.problems)
     add = problems.append
     nodes: dict[str, Known] = {}
@@ -71,8 +75,8 @@ def validate(parsed: Parsed, lookup: Lookup | None = None) -> list[Problem]:
     dates = {n.id: n.props["date"] for n in parsed.nodes if n.props.get("date")}
     _references(parsed.rels, known, dates, add)
     _duplicate_rels(parsed.rels, add)
-    _holders(parsed.rels, add)
-    _cycles(parsed.rels, add)
+    _holders(parsed.rels + (context or []), add)
+    _cycles(parsed.rels + (context or []), add)
     return sorted(set(problems))
 
 
@@ -145,12 +149,22 @@ def _holders(rels: list[RelItem], add) -> None:
     for post, holds in by_post.items():
         for i, later in enumerate(holds):
             for earlier in holds[:i]:
-                if later.key != earlier.key and overlaps(
+                if later.key == earlier.key or not overlaps(
                         earlier.props.get("valid_from"), earlier.props.get("valid_to"),
                         later.props.get("valid_from"), later.props.get("valid_to")):
-                    add(Problem(later.where, later.field,
-                                f"post {post!r} is held by {later.source!r} and by {earlier.source!r} "
-                                f"(at {earlier.where}) in overlapping periods"))
+                    continue
+                # report it where the input can change it
+                here, there = (earlier, later) if later.where == STORED else (later, earlier)
+                if here.where != STORED:
+                    add(Problem(here.where, here.field,
+                                f"post {post!r} is held by {here.source!r} and by {there.source!r} "
+                                f"({_stated(there)}) in overlapping periods"))
+
+
+def _stated(rel: RelItem) -> str:
+    if rel.where == STORED:
+        return f"in the database, dataset {rel.props.get('dataset')!r}"
+    return f"at {rel.where}"
 
 
 def _cycles(rels: list[RelItem], add) -> None:
@@ -175,9 +189,12 @@ def _cycles(rels: list[RelItem], add) -> None:
             if key in reported:
                 continue
             reported.add(key)
+            given = [r for r in cycle if r.where != STORED]
+            if not given:
+                continue  # an old cycle in the graph is not this input's problem
             chain = " → ".join([r.source for r in cycle] + [cycle[0].source])
             when = "" if day == dt.date.min else f" from {day}"
-            first = min(cycle, key=lambda r: r.where)
+            first = min(given, key=lambda r: r.where)
             add(Problem(first.where, first.field, f"reporting cycle{when}: {chain}"))
 
 

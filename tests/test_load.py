@@ -113,6 +113,35 @@ def test_references_resolve_against_the_graph(engine, tmp_path):
         load(engine, [extra])
 
 
+@pytest.mark.parametrize("targeted_max", [2000, 0], ids=["by-id", "by-scan"])
+def test_holders_and_cycles_are_checked_against_other_datasets(engine, tmp_path, monkeypatch, targeted_max):
+    """A post another dataset fills, or a line that closes a cycle through another dataset's
+    units, is refused with the file's line; the same facts restated by their own dataset are not.
+    Small loads ask the graph by id, big ones scan once per type: both must find the same."""
+    monkeypatch.setattr("orggraph.loader.stored.TARGETED_MAX", targeted_max)
+    load(engine, [VALID])
+    before = snapshot(engine)
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("source: s\npersons:\n"
+                     "  - {id: ola, name: Ola Nordmann, holds: [{id: kommunalsjef-helse, valid_from: 2021-01-01}]}\n"
+                     "relationships:\n  - {type: REPORTS_TO, from: helse, to: natt, kind: line}\n",
+                     encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        load(engine, [extra])
+    messages = {p.message: p.where.line for p in failed.value.problems}
+    holder = next(m for m in messages if "is held by 'ola'" in m)
+    assert "(in the database, dataset 'fjordvik') in overlapping periods" in holder and messages[holder] == 3
+    (cycle,) = [m for m in messages if m.startswith("reporting cycle")]  # natt is below helse
+    assert set(cycle.split(": ")[1].split(" → ")) == {"natt", "hjemmetjeneste", "helse"}
+    assert messages[cycle] == 5
+    assert snapshot(engine) == before
+    extra.write_text("source: s\npersons:\n"
+                     "  - {id: ola, name: Ola Nordmann, holds: [{id: radmann-nord, valid_from: 2008-01-01, "
+                     "valid_to: 2012-04-30}]}\n", encoding="utf-8")
+    load(engine, [extra])  # before Åse held the post: fine
+    load(engine, [VALID])  # a dataset reloading its own facts does not clash with itself
+
+
 def test_removing_a_node_another_dataset_uses_is_refused(engine, tmp_path):
     (tmp_path / "a.yaml").write_text("source: s\nservices: [{id: tjeneste, name: Tjeneste}]\n",
                                      encoding="utf-8")

@@ -181,7 +181,8 @@ def test_relationships_are_checked_like_the_loader_does(secured_asgi):
     assert add(c, type="PART_OF", **{"from": "natt", "to": "hjemmetjeneste"})[0][1] \
         .startswith("[input] PART_OF natt → hjemmetjeneste is stated twice (also at the database)")
     assert sorted(add(c, type="HOLDS", validFrom="2021-01-01", **{"from": "aase", "to": "kommunalsjef-helse"})) == [
-        ("input", f"[input] post 'kommunalsjef-helse' is held by 'aase' and by {other!r} (at the database) in "
+        ("input", f"[input] post 'kommunalsjef-helse' is held by 'aase' and by {other!r} (in the database, "
+                  "dataset 'fjordvik') in "
                   "overlapping periods") for other in ("bjorn", "cecilie")]
     (field, message), = add(c, type="PART_OF", validFrom="2022-01-01", **{"from": "helse", "to": "natt"})
     assert field == "input" and message.startswith("[input] reporting cycle from 2022-01-01: ")
