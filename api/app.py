@@ -88,6 +88,20 @@ async def _body(request: Request, limits: Limits) -> bytes:
     return bytes(body)
 
 
+def _json_body(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8")  # JSON over HTTP is UTF-8 (RFC 8259), never guessed
+    except UnicodeDecodeError as exc:
+        raise _BadRequest(f"the request body is not valid UTF-8: byte 0x{body[exc.start]:02x} at "
+                          f"offset {exc.start} ({exc.reason})") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise _BadRequest(f"request body is not JSON: {exc}") from None
+    except RecursionError:
+        raise _BadRequest("request body is not usable JSON: it is nested too deeply") from None
+
+
 async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, str | None]:
     if request.method == "GET":
         raw = dict(request.query_params)
@@ -95,11 +109,7 @@ async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, s
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != JSON:
             raise _BadRequest("POST a JSON body with Content-Type: application/json", 415)
-        body = await _body(request, limits)
-        try:
-            raw = json.loads(body)
-        except ValueError as exc:
-            raise _BadRequest(f"request body is not JSON: {exc}") from None
+        raw = _json_body(await _body(request, limits))
         if not isinstance(raw, dict):
             raise _BadRequest("request body must be a JSON object")
     query, variables, operation = raw.get("query"), raw.get("variables"), raw.get("operationName")

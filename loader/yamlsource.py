@@ -63,12 +63,24 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """A file's UTF-8 text (a byte-order mark is dropped); bytes that are not UTF-8 are a Problem
+    at their line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(Location(name, line), "", f"not valid UTF-8: byte 0x{data[exc.start]:02x} "
+                              f"at column {column} ({exc.reason}); save the file as UTF-8")]
+
+
 def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     """Parse one file; a syntax error becomes a Problem at its line instead of an exception."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(Location(name), "", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    text, problems = read_text(path, name)
+    if text is None:
+        return None, problems
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+# Text values: at most this many characters (a long mandate is a few pages; a document
+# belongs in `source`), and no control characters but tab, line feed and carriage return.
+MAX_TEXT = 10_000
 
 
 @dataclass(frozen=True)
