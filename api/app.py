@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from orggraph.engine.base import Engine
+from orggraph.loader.yamlsource import SURROGATE
 
 from . import limits as limits_module
 from .audit import AuditLog, default_path
@@ -95,11 +96,29 @@ def _json_body(body: bytes) -> Any:
         raise _BadRequest(f"the request body is not valid UTF-8: byte 0x{body[exc.start]:02x} at "
                           f"offset {exc.start} ({exc.reason})") from None
     try:
-        return json.loads(text)
+        raw = json.loads(text)
     except ValueError as exc:
         raise _BadRequest(f"request body is not JSON: {exc}") from None
     except RecursionError:
         raise _BadRequest("request body is not usable JSON: it is nested too deeply") from None
+    if "\\u" in text and _has_surrogate(raw):
+        raise _BadRequest("the request body holds a \\uD800-\\uDFFF escape that is half a surrogate "
+                          "pair, not a character")
+    return raw
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether any text in decoded JSON holds an unpaired surrogate (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and SURROGATE.search(item):
+            return True
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
 
 
 async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, str | None]:
@@ -122,6 +141,9 @@ async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, s
             raise _BadRequest("variables must be a JSON object") from None
     if variables is not None and not isinstance(variables, dict):
         raise _BadRequest("variables must be a JSON object")
+    if request.method == "GET" and variables and _has_surrogate(variables):
+        raise _BadRequest("variables hold a \\uD800-\\uDFFF escape that is half a surrogate pair, "
+                          "not a character")
     if operation is not None and not isinstance(operation, str):
         raise _BadRequest("operationName must be a string")
     extensions = raw.get("extensions")

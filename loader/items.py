@@ -19,8 +19,8 @@ from .problems import Location, Problem
 LOADER_SET = {"dataset"}  # properties only the loader sets
 _ID = re.compile(ID_PATTERN)
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls (often mis-decoded
-# Windows-1252); unpaired surrogates (not Unicode text: no database can store them).
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Windows-1252). Unpaired surrogates are refused where text comes in (yamlsource, the API body).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def text_problem(value: str) -> str | None:
@@ -30,10 +30,7 @@ def text_problem(value: str) -> str | None:
     bad = _BAD_CHAR.search(value)
     if bad is None:
         return None
-    code = f"U+{ord(bad.group()):04X}"
-    if "\ud800" <= bad.group() <= "\udfff":
-        return f"contains an unpaired surrogate {code} at character {bad.start() + 1}: not Unicode text"
-    return (f"contains the control character {code} at character {bad.start() + 1}; only tab, "
+    return (f"contains the control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; only tab, "
             "line feed and carriage return are allowed")
 
 

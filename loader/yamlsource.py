@@ -1,12 +1,16 @@
 """Read YAML keeping the line of every mapping and key, so problems can say file:line."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .problems import Location, Problem
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Mapping(dict):
@@ -58,6 +62,17 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    surrogate = SURROGATE.search(value)
+    if surrogate:  # only an escape such as "\ud800" makes one; no database can store it
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the escape for U+{ord(surrogate.group()):04X} is half a surrogate pair, "
+            "not a character", node.start_mark)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _str)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
