@@ -94,15 +94,14 @@ SECRET = "orggraph-test-secret-at-least-32-bytes-long"
 
 def token(roles=("editor",), sub: str | None = "kari", key: Any = SECRET, alg: str = "HS256",
           **claims: Any) -> str:
-    """A signed JWT for the test apps: audience orggraph, valid for ten minutes."""
+    """A signed JWT for the test apps: audience orggraph, valid for ten minutes; a claim given as
+    None is left out."""
     import time
 
     import jwt
     roles = roles if isinstance(roles, str) else list(roles)
-    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, **claims}
-    if sub is not None:
-        body["sub"] = sub
-    return jwt.encode(body, key, algorithm=alg)
+    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, "sub": sub, **claims}
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=alg)  # None: left out
 
 
 def bearer(roles=("editor",), **kwargs: Any) -> dict[str, str]:
