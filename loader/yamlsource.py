@@ -102,5 +102,9 @@ def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         return None, [Problem(Location(name, line), "", f"YAML syntax: {exc.problem or exc}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, raw in the file
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(Location(name, line), "", f"YAML: the character U+{exc.character:04X} cannot "
+                              "appear in a YAML file; inside double quotes write it as an escape")]
     except yaml.YAMLError as exc:
-        return None, [Problem(Location(name), "", f"YAML: {exc}")]
+        return None, [Problem(Location(name, 1), "", f"YAML: {exc}")]
