@@ -31,8 +31,8 @@ def text_problem(value: str, name: str = "") -> str | None:
     bad = _BAD_CHAR.search(value)
     if bad is None:
         return None
-    return (f"contains the control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; only tab, "
-            "line feed and carriage return are allowed")
+    return (f"contains the control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+            "only tab, line feed and carriage return are allowed")
 
 
 @dataclass
