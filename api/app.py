@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from orggraph.engine.base import Engine
 from orggraph.errors import QueryTimeout
+from orggraph.loader.yamlsource import SURROGATE
 
 from . import limits as limits_module
 from .audit import AuditLog, default_path
@@ -90,6 +91,38 @@ async def _body(request: Request, limits: Limits) -> bytes:
     return bytes(body)
 
 
+def _json_body(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8")  # JSON over HTTP is UTF-8 (RFC 8259), never guessed
+    except UnicodeDecodeError as exc:
+        raise _BadRequest(f"the request body is not valid UTF-8: byte 0x{body[exc.start]:02x} at "
+                          f"offset {exc.start} ({exc.reason})") from None
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise _BadRequest(f"request body is not JSON: {exc}") from None
+    except RecursionError:
+        raise _BadRequest("request body is not usable JSON: it is nested too deeply") from None
+    if "\\u" in text and _has_surrogate(raw):
+        raise _BadRequest("the request body holds a \\uD800-\\uDFFF escape that is half a surrogate "
+                          "pair, not a character")
+    return raw
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether any text in decoded JSON holds an unpaired surrogate (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and SURROGATE.search(item):
+            return True
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
+
+
 async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, str | None]:
     if request.method == "GET":
         raw = dict(request.query_params)
@@ -97,11 +130,7 @@ async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, s
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != JSON:
             raise _BadRequest("POST a JSON body with Content-Type: application/json", 415)
-        body = await _body(request, limits)
-        try:
-            raw = json.loads(body)
-        except ValueError as exc:
-            raise _BadRequest(f"request body is not JSON: {exc}") from None
+        raw = _json_body(await _body(request, limits))
         if not isinstance(raw, dict):
             raise _BadRequest("request body must be a JSON object")
     query, variables, operation = raw.get("query"), raw.get("variables"), raw.get("operationName")
@@ -114,6 +143,9 @@ async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, s
             raise _BadRequest("variables must be a JSON object") from None
     if variables is not None and not isinstance(variables, dict):
         raise _BadRequest("variables must be a JSON object")
+    if request.method == "GET" and variables and _has_surrogate(variables):
+        raise _BadRequest("variables hold a \\uD800-\\uDFFF escape that is half a surrogate pair, "
+                          "not a character")
     if operation is not None and not isinstance(operation, str):
         raise _BadRequest("operationName must be a string")
     extensions = raw.get("extensions")

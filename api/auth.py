@@ -150,7 +150,8 @@ class AuthConfig:
         except jwt.InvalidSignatureError:
             raise AuthFailed("the token's signature does not verify with this server's key") from None
         except jwt.MissingRequiredClaimError as exc:
-            raise AuthFailed(f"the token has no {exc.claim!r} claim; tokens need sub and exp") from None
+            needed = "sub, exp and iss" if self.issuer else "sub and exp"
+            raise AuthFailed(f"the token has no {exc.claim!r} claim; tokens need {needed}") from None
         except jwt.ImmatureSignatureError:
             raise AuthFailed("the token is not valid yet (nbf or iat is in the future)") from None
         except jwt.InvalidTokenError as exc:

@@ -10,13 +10,29 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, NODE_BY_LABEL, NODE_BY_SECTION,
-                             REL_BY_NAME, STRING, NodeType, Prop, RelType, rels_from, rels_into)
+from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, NODE_BY_LABEL,
+                             NODE_BY_SECTION, REL_BY_NAME, STRING, NodeType, Prop, RelType,
+                             max_length, rels_from, rels_into)
 
 from .problems import Location, Problem
 
 LOADER_SET = {"dataset"}  # properties only the loader sets
 _ID = re.compile(ID_PATTERN)
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls (often mis-decoded
+# Windows-1252). Unpaired surrogates are refused where text comes in (yamlsource, the API body).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def text_problem(value: str, name: str = "") -> str | None:
+    """What is wrong with the text value of property `name` (length, characters), or None."""
+    limit = max_length(name)
+    if len(value) > limit:
+        return f"is {len(value)} characters long; {name or 'this text'} is limited to {limit} characters"
+    bad = _BAD_CHAR.search(value)
+    if bad is None:
+        return None
+    return (f"contains the control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+            "only tab, line feed and carriage return are allowed")
 
 
 @dataclass
@@ -65,8 +81,9 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if not isinstance(value, str):
                 hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
                 return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
-            if "\x00" in value:
-                return None, "must not contain NUL characters"
+            problem = text_problem(value, prop.name)
+            if problem:
+                return None, problem
         elif kind == INT:
             if from_text:
                 value = int(value)
@@ -234,6 +251,8 @@ def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str,
     for key in ("dataset", "source"):
         if key in doc and not isinstance(doc[key], str):
             parser.problem(lines.get(key, 1), key, f"must be text, got {doc[key]!r}")
+        elif key in doc and text_problem(doc[key], key):
+            parser.problem(lines.get(key, 1), key, str(text_problem(doc[key], key)))
     for section, entries in doc.items():
         if section in ("dataset", "source", "description"):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, NODES, RELS, STRING, Prop,
-                             rels_from, rels_into)
+                             max_length, rels_from, rels_into)
 
 from .items import LOADER_SET
 
@@ -14,6 +14,8 @@ _TYPES = {STRING: {"type": "string"}, INT: {"type": "integer"}, FLOAT: {"type": 
 
 def _prop(prop: Prop) -> dict[str, Any]:
     out: dict[str, Any] = dict(_TYPES[prop.type])
+    if prop.type == STRING and not prop.choices:
+        out["maxLength"] = max_length(prop.name)
     if prop.choices:
         out["enum"] = list(prop.choices)
     if prop.name == "id":

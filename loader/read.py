@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from orggraph.errors import OrggraphError
@@ -9,7 +10,7 @@ from orggraph.schema import NODE_BY_SECTION
 
 from .items import DocumentParser, Parsed, parse_yaml_document
 from .problems import Location, Problem
-from .yamlsource import Mapping, read_yaml
+from .yamlsource import Mapping, read_text, read_yaml
 
 SUFFIXES = (".yaml", ".yml", ".csv")
 
@@ -44,23 +45,24 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
         parser.problem(1, "", f"a CSV file is named after its section: {section!r} is none of "
                        + ", ".join([*NODE_BY_SECTION, "relationships"]))
         return dataset, parser.out
+    text, problems = read_text(path, name)
+    if text is None:
+        parser.out.problems += problems
+        return dataset, parser.out
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            for row in reader:
-                line = reader.line_num
-                item = Mapping({k: v for k, v in row.items() if k is not None and v not in ("", None)})
-                item.line, item.key_lines = line, {}
-                if None in row:
-                    parser.problem(line, "", "more cells than the header has columns")
-                if section == "relationships":
-                    parser.relationship_entry(item, line, f"row {line}")
-                else:
-                    parser.node(NODE_BY_SECTION[section], item, line, f"row {line}")
-    except UnicodeDecodeError as exc:
-        parser.problem(0, "", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        for row in reader:
+            line = reader.line_num
+            item = Mapping({k: v for k, v in row.items() if k is not None and v not in ("", None)})
+            item.line, item.key_lines = line, {}
+            if None in row:
+                parser.problem(line, "", "more cells than the header has columns")
+            if section == "relationships":
+                parser.relationship_entry(item, line, f"row {line}")
+            else:
+                parser.node(NODE_BY_SECTION[section], item, line, f"row {line}")
     except csv.Error as exc:
-        parser.problem(0, "", f"CSV: {exc}")
+        parser.problem(reader.line_num or 1, "", f"CSV: {exc}")
     return dataset, parser.out
 
 

@@ -1,12 +1,16 @@
 """Read YAML keeping the line of every mapping and key, so problems can say file:line."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .problems import Location, Problem
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Mapping(dict):
@@ -58,22 +62,49 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    surrogate = SURROGATE.search(value)
+    if surrogate:  # only an escape such as "\ud800" makes one; no database can store it
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the escape for U+{ord(surrogate.group()):04X} is half a surrogate pair, "
+            "not a character", node.start_mark)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _str)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """A file's UTF-8 text (a byte-order mark is dropped); bytes that are not UTF-8 are a Problem
+    at their line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(Location(name, line), "", f"not valid UTF-8: byte 0x{data[exc.start]:02x} "
+                              f"at column {column} ({exc.reason}); save the file as UTF-8")]
+
+
 def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     """Parse one file; a syntax error becomes a Problem at its line instead of an exception."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(Location(name), "", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    text, problems = read_text(path, name)
+    if text is None:
+        return None, problems
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         return None, [Problem(Location(name, line), "", f"YAML syntax: {exc.problem or exc}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, raw in the file
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(Location(name, line), "", f"YAML: the character U+{exc.character:04X} cannot "
+                              "appear in a YAML file; inside double quotes write it as an escape")]
     except yaml.YAMLError as exc:
-        return None, [Problem(Location(name), "", f"YAML: {exc}")]
+        return None, [Problem(Location(name, 1), "", f"YAML: {exc}")]

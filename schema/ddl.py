@@ -1,11 +1,9 @@
 """Schema DDL for each engine, generated from the model. Every statement is idempotent."""
 from __future__ import annotations
 
-from .model import BOOL, DATE, FLOAT, INT, NODES, RELS, STRING
+from .model import BOOL, DATE, FLOAT, INT, NAME_PROPS, NODES, RELS, STRING
 
 LADYBUG_TYPES = {STRING: "STRING", INT: "INT64", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}
-# Searched or filtered often enough to deserve a Neo4j index.
-NAME_PROPS = ("name", "title")
 
 
 def neo4j_statements() -> list[str]:

@@ -10,6 +10,18 @@ from dataclasses import dataclass
 
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+# Text values: no control characters but tab, line feed and carriage return, and at most
+# MAX_TEXT characters (a long mandate is a few pages; a document belongs in `source`).
+# Indexed text (names, titles, dataset names) at most MAX_NAME: Neo4j refuses index keys over
+# about 8 kB, and 1 000 characters stay under it even at 4 bytes each in UTF-8.
+MAX_TEXT = 10_000
+MAX_NAME = 1_000
+NAME_PROPS = ("name", "title")  # searched and filtered often: indexed in Neo4j
+
+
+def max_length(name: str) -> int:
+    """The most characters a text property may hold."""
+    return MAX_NAME if name in NAME_PROPS or name == "dataset" else MAX_TEXT
 
 
 @dataclass(frozen=True)

@@ -94,15 +94,14 @@ SECRET = "orggraph-test-secret-at-least-32-bytes-long"
 
 def token(roles=("editor",), sub: str | None = "kari", key: Any = SECRET, alg: str = "HS256",
           **claims: Any) -> str:
-    """A signed JWT for the test apps: audience orggraph, valid for ten minutes."""
+    """A signed JWT for the test apps: audience orggraph, valid for ten minutes; a claim given as
+    None is left out."""
     import time
 
     import jwt
     roles = roles if isinstance(roles, str) else list(roles)
-    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, **claims}
-    if sub is not None:
-        body["sub"] = sub
-    return jwt.encode(body, key, algorithm=alg)
+    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, "sub": sub, **claims}
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=alg)  # None: left out
 
 
 def bearer(roles=("editor",), **kwargs: Any) -> dict[str, str]:
@@ -126,3 +125,39 @@ def secured(request, graph, tmp_path):
 @pytest.fixture
 def secured_asgi(graph, tmp_path):
     return AsgiClient(secured_app(graph, tmp_path))
+
+
+# The fewest fields that make a valid node of each type (besides id and source).
+MINIMAL = {"Organisation": {"name": "X", "kind": "other"}, "Unit": {"name": "X", "kind": "unit"},
+           "Post": {"title": "X"}, "Person": {"name": "X"},
+           "MeetingPlace": {"name": "X", "kind": "network"}, "Site": {"name": "X"},
+           "Agreement": {"name": "X", "kind": "ko", "status": "proposed"},
+           "Service": {"name": "X"}, "System": {"name": "X"}, "Decision": {"title": "X"},
+           "ChangeEvent": {"kind": "renaming", "date": "2024-01-01", "name": "X"}}
+
+
+# --- what every answer must look like, whatever was asked ------------------------------------
+
+def well_formed(response: httpx.Response) -> dict:
+    """A GraphQL-over-HTTP answer: no 5xx, a JSON object with data and/or errors, every error
+    with a message, none masked as internal and no traceback. Returns the body."""
+    assert response.status_code < 500, response.text[:2000]
+    assert response.headers["content-type"].split(";")[0] in (
+        "application/json", "application/graphql-response+json"), response.headers
+    body = response.json()
+    assert isinstance(body, dict) and set(body) <= {"data", "errors", "extensions"}, body
+    assert "data" in body or body.get("errors"), body
+    for error in body.get("errors", []):
+        assert isinstance(error.get("message"), str) and error["message"].strip(), error
+        assert error.get("extensions", {}).get("code") != "INTERNAL", error
+    if response.status_code >= 400:
+        assert "data" not in body and body.get("errors"), body
+    assert "Traceback" not in response.text and 'File "' not in response.text, response.text[:2000]
+    return body
+
+
+def audit_lines(tmp_path: Path) -> list[dict]:
+    """The audit log of an app made by secured_app(…, tmp_path)."""
+    import json
+    path = tmp_path / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

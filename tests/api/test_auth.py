@@ -57,6 +57,17 @@ def test_private_properties_cannot_be_filtered_by_anonymous_readers():
     ("garbage", lambda: {"Authorization": "Bearer not.a.jwt"}, "the token is not a JWT"),
     ("scheme", lambda: {"Authorization": "Basic a2FyaTpwdw=="}, "must be `Bearer <token>`"),
     ("roles", lambda: bearer(roles=[1, 2]), "roles claim must be a list of strings"),
+    ("not yet valid", lambda: bearer(nbf=int(time.time()) + 3600), "the token is not valid yet"),
+    ("alg none", lambda: {"Authorization": "Bearer " + token(key=None, alg="none")},
+     "signed with 'none'; this server accepts HS256"),
+    ("tampered", lambda: {"Authorization": "Bearer " + tampered()}, "signature does not verify"),
+    ("malformed", lambda: {"Authorization": "Bearer e30.e30.e30.e30"}, "the token is not a JWT"),
+    ("bad base64", lambda: {"Authorization": "Bearer !!!.???.###"}, "the token is not a JWT"),
+    ("no scheme", lambda: {"Authorization": token()}, "must be `Bearer <token>`"),
+    ("empty", lambda: {"Authorization": "Bearer"}, "must be `Bearer <token>`"),
+    ("no expiry", lambda: {"Authorization": "Bearer " + token(exp=None)}, "the token has no 'exp' claim"),
+    ("bad expiry", lambda: bearer(exp="tomorrow"), "the token is invalid: Expiration Time claim (exp) must be"),
+    ("empty subject", lambda: bearer(sub=""), "sub"),
 ])
 def test_bad_tokens_are_401_with_a_reason(secured, case, headers, message):
     response = post(secured, '{ municipalities { id } }', headers())
@@ -64,6 +75,29 @@ def test_bad_tokens_are_401_with_a_reason(secured, case, headers, message):
     assert message in response.json()["errors"][0]["message"]
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert response.headers["www-authenticate"].startswith('Bearer realm="orggraph", error="invalid_token"')
+
+
+def tampered() -> str:
+    """A good token whose claims were edited after signing (roles widened)."""
+    import base64
+    import json
+    head, claims, signature = token(["reader"]).split(".")
+    body = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+    body["roles"] = ["editor"]
+    edited = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    return f"{head}.{edited}.{signature}"
+
+
+def test_issuer_is_checked_when_configured(graph, tmp_path):
+    app = create_app(graph, auth=AuthConfig(secret=SECRET, issuer="https://idp.example.org"),
+                     audit=tmp_path / "audit.jsonl")
+    client = AsgiClient(app)
+    assert gql(client, EMAIL, headers=bearer(["reader"], iss="https://idp.example.org"))["node"]["email"]
+    for headers, message in ((bearer(["reader"], iss="https://evil.example.org"),
+                              "the token's issuer (iss) must be 'https://idp.example.org'"),
+                             (bearer(["reader"]), "the token has no 'iss' claim")):
+        response = post(client, EMAIL, headers)
+        assert response.status_code == 401 and message in response.json()["errors"][0]["message"]
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ Checked by the loader's rules (problems come back per field), one transaction ea
 """
 from __future__ import annotations
 
-import json
-
 from orggraph.api import writes
 from orggraph.schema.model import NODES
 
-from apiutil import (AsgiClient, bearer, gql, graph, secured, secured_app, secured_asgi)  # noqa: F401
+from apiutil import (MINIMAL, AsgiClient, audit_lines, bearer, gql, graph, secured, secured_app,  # noqa: F401
+                     secured_asgi)
 
 EDITOR = bearer()
 
@@ -40,11 +39,6 @@ def read(client, query: str) -> dict:
     return gql(client, query, headers=EDITOR)
 
 
-def audit_lines(tmp_path) -> list[dict]:
-    path = tmp_path / "audit.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def test_create_then_read_back(secured, tmp_path):
     new = {"id": "kveld", "name": "Kveldspatrulje", "kind": "team", "fte": 4.5,
            "validFrom": "2024-01-01", "source": "vedtak 2023/12 s. 3"}
@@ -69,14 +63,8 @@ def test_create_then_read_back(secured, tmp_path):
 
 
 def test_every_node_type_can_be_created_updated_and_ended(secured_asgi):
-    minimal = {"Organisation": {"name": "X", "kind": "other"}, "Unit": {"name": "X", "kind": "unit"},
-               "Post": {"title": "X"}, "Person": {"name": "X"},
-               "MeetingPlace": {"name": "X", "kind": "network"}, "Site": {"name": "X"},
-               "Agreement": {"name": "X", "kind": "ko", "status": "proposed"},
-               "Service": {"name": "X"}, "System": {"name": "X"}, "Decision": {"title": "X"},
-               "ChangeEvent": {"kind": "renaming", "date": "2024-01-01", "name": "X"}}
-    assert set(minimal) == {n.label for n in NODES}
-    for label, fields in minimal.items():
+    assert set(MINIMAL) == {n.label for n in NODES}
+    for label, fields in MINIMAL.items():
         node_id = f"new-{label.lower()}"
         created = write(secured_asgi, f"mutation($i: Create{label}Input!) {{ create{label}(input: $i) "
                                       "{ id displayName dataset } }",
