@@ -14,6 +14,10 @@ from .base import Engine, Row, T, normalise_row
 
 
 READ_ATTEMPTS = 3
+#: how long a write transaction is retried on transient failures (the driver's default is 30 s):
+#: long enough for a deadlock retry or a leader switch, short enough that a client whose server
+#: is down hears so (503) in seconds instead of a minute
+WRITE_RETRY_SECONDS = 5.0
 
 
 def _plain(value: Any) -> Any:
@@ -49,7 +53,8 @@ class Neo4jEngine(Engine):
         self.uri, self.database = uri, database
         # Schema-less warnings (a property no node has yet) are expected here, not news.
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
-                                                  notifications_min_severity="OFF")
+                                                  notifications_min_severity="OFF",
+                                                  max_transaction_retry_time=WRITE_RETRY_SECONDS)
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:

@@ -130,3 +130,10 @@ class OwnNeo4j:
     def settings(self) -> Settings:
         return Settings(engine="neo4j", neo4j_uri=self.uri, neo4j_user="neo4j",
                         neo4j_password="orggraph-test", neo4j_database="neo4j")
+
+
+def editor_token(secret: str, sub: str = "reliability-test") -> str:
+    """An HS256 JWT with the editor role, audience orggraph, valid for an hour."""
+    import jwt
+    return jwt.encode({"aud": "orggraph", "exp": int(time.time()) + 3600, "roles": ["editor"], "sub": sub},
+                      secret, algorithm="HS256")
