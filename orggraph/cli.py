@@ -65,8 +65,8 @@ def opened() -> Iterator:
 @contextmanager
 def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
     """Yields start(total) -> advance(n). A bar on a terminal; on a pipe or log file, plain
-    lines (`loading: 2000/36000`) at the first step and then at most once a second, so logs
-    and supervising processes see that the work is under way."""
+    lines (`loading: 2000/36000`) once a second from the first second on (work done sooner
+    prints nothing), so logs and supervising processes see that long work is under way."""
     if err.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -77,13 +77,13 @@ def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
         return
 
     def start_lines(total: int) -> Callable[[int], None]:
-        done, last = 0, 0.0
+        done, last, printed = 0, time.monotonic(), False
 
         def advance(n: int) -> None:
-            nonlocal done, last
+            nonlocal done, last, printed
             done += n
-            if time.monotonic() - last >= 1 or done >= total:
-                last = time.monotonic()
+            if time.monotonic() - last >= 1 or (printed and done >= total):
+                last, printed = time.monotonic(), True
                 print(f"{what}: {done}/{total}", file=sys.stderr, flush=True)
         return advance
     yield start_lines

@@ -1,9 +1,10 @@
 """kill -9 in the middle of `orggraph load`: the previous graph stays as it was, and the next
 load succeeds (the embedded lock file does not block it; LadybugDB recovers its WAL).
 
-The load is killed once it has printed its first progress line (`loading: n/total`), which it
-prints after running a batch inside its one write transaction: at that moment the transaction
-has already deleted the datasets' relationships and written nodes, none of it committed.
+The load is killed once it has printed its first progress line (`loading: n/total`, printed
+when stderr is not a terminal, after a batch has run inside the load's one write transaction
+and the write has lasted a second): at that moment the transaction has already deleted the
+datasets' relationships and written nodes, none of it committed.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def datasets(tmp_path_factory):
     """A small synthetic Norway and a bigger one with the same dataset names (so the second
     replaces the first) and different ids and facts."""
     root = tmp_path_factory.mktemp("generated")
-    return generate(root / "small", 0.002, 11), generate(root / "big", 0.004, 12)
+    return generate(root / "small", 0.002, 11), generate(root / "big", 0.01, 12)
 
 
 def graph_of(env):
