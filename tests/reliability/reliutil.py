@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+import pytest
 
 from orggraph.api.server import free_port
 from orggraph.config import Settings
@@ -119,7 +120,11 @@ class OwnNeo4j:
             (self.home / "lib").symlink_to(shared)
         result = subprocess.run(["bash", str(NEO4J_SH), *args], env=env, capture_output=True,
                                 text=True, timeout=300)
-        assert result.returncode == 0, f"neo4j.sh {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+        if result.returncode != 0:
+            message = f"neo4j.sh {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+            if os.environ.get("CI") == "true" or args[0] != "start":
+                pytest.fail(message)
+            pytest.skip(message)  # no Java or Maven here; CI has them and must run this
 
     def start(self, fresh: bool = False) -> None:
         self._script("start", *(["--fresh"] if fresh else []))

@@ -22,7 +22,7 @@ from conftest import snapshot, wipe
 from reliutil import (SEEDS, cli_env, editor_token, generate, orggraph, serving, settings_of,
                       start_orggraph)
 
-ROUNDS = 3
+ROUNDS = 2
 
 
 @pytest.fixture(scope="module")
