@@ -135,10 +135,14 @@ def _print_table(summary: dict[str, Any]) -> None:
             print(f"    {example}")
 
 
+class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keeps the description's paragraphs and shows each option's default."""
+
+
 def main(argv: list[str] | None = None) -> int:
+    summary_line, _usage, details = __doc__.split("\n\n", 2)
     parser = argparse.ArgumentParser(prog="python -m orggraph.api.loadtest",
-                                     description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                     description=f"{summary_line}\n\n{details}", formatter_class=_Help)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="base URL of `orggraph serve` "
                         "(with data/seeds loaded)")
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients, one connection each")

@@ -48,3 +48,14 @@ def test_many_clients_mixed_reads_and_writes_get_no_errors(kind, tmp_path):
     with open_engine(settings_of(env)) as engine:
         created = engine.read("MATCH (u:Unit) WHERE u.id STARTS WITH 'loadtest-' RETURN count(u) AS c")[0]["c"]
     assert created == summary["kinds"]["createUnit"]["requests"]
+
+
+def test_the_load_test_counts_transport_errors_as_failures():
+    """Nothing listens on the port: every request fails, the command says so and exits 1."""
+    from orggraph.api.server import free_port
+    run = subprocess.run([sys.executable, "-m", "orggraph.api.loadtest", "--url", f"http://127.0.0.1:{free_port()}",
+                          "--clients", "3", "--seconds", "1"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1, run.stdout + run.stderr
+    total = next(line for line in run.stdout.splitlines() if line.startswith("total")).split()
+    assert int(total[1]) > 0 and total[1] == total[2]  # requests == failed
+    assert "ConnectError" in run.stdout
