@@ -21,7 +21,7 @@ import pytest
 from orggraph.api.server import free_port
 from orggraph.config import Settings
 
-from conftest import ROOT, require_neo4j
+from conftest import ROOT, require_neo4j, wait_ready
 
 SEEDS = ROOT / "data" / "seeds"
 NEO4J_SH = ROOT / "scripts" / "neo4j.sh"
@@ -63,19 +63,6 @@ def generate(folder: Path, scale: float, seed: int) -> Path:
     result = orggraph(dict(os.environ), "generate", str(folder), "--scale", str(scale), "--seed", str(seed))
     assert result.returncode == 0, result.stderr
     return folder
-
-
-def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        assert proc.poll() is None, f"the server exited early:\n{proc.stdout.read() if proc.stdout else ''}"
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the server did not become ready"
-        time.sleep(0.2)
 
 
 @contextmanager
