@@ -15,7 +15,7 @@ import pytest
 
 from orggraph.engine import open_engine
 
-from conftest import ENGINES, snapshot
+from conftest import ENGINES, snapshot, wipe
 from reliutil import cli_env, generate, orggraph, settings_of, start_orggraph
 
 PROGRESS = re.compile(r"^loading: (\d+)/(\d+)$")
@@ -60,7 +60,7 @@ def test_kill_9_during_load_keeps_the_previous_graph(kind, tmp_path, datasets):
     env = cli_env(kind, tmp_path)
     if kind == "neo4j":
         with open_engine(settings_of(env)) as engine:
-            engine.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n"))
+            wipe(engine)
     first = orggraph(env, "load", str(small))
     assert first.returncode == 0, first.stderr
     before = graph_of(env)
