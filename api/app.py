@@ -245,7 +245,8 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
             await asyncio.wait_for(run_in_threadpool(gate.ping), READY_TIMEOUT)
         except asyncio.TimeoutError:
             return JSONResponse({"status": "unavailable",
-                                 "reason": f"the database did not answer within {READY_TIMEOUT:g}s"}, 503)
+                                 "reason": f"the database did not answer within {READY_TIMEOUT:g}s"}, 503,
+                                headers=RETRY)
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             reason = UNAVAILABLE_MESSAGE if is_unavailable(exc) else f"{type(exc).__name__}: {exc}"[:500]
             return JSONResponse({"status": "unavailable", "reason": reason}, 503, headers=RETRY)
