@@ -8,6 +8,9 @@
   otherwise `application/json` with 200, as the GraphQL-over-HTTP spec describes.
 * `/graphql/schema.graphql`: the SDL (404 when introspection is off). `/healthz`: the
   process is up. `/readyz`: a trivial read on the engine answers, else 503 with a JSON reason.
+* While the database cannot be reached (Neo4j stopped or restarting), GraphQL requests and
+  charts are 503 with `Retry-After` and the code DATABASE_UNAVAILABLE, never a traceback; the
+  driver reconnects by itself when the database is back.
 * `Authorization: Bearer <jwt>` names the caller (auth.py); a token that does not verify
   is 401 before anything runs. Without the header the caller is an anonymous reader.
 * Limits (limits.py) are checked before execution: a violation is 400 (413 for the body)
@@ -38,6 +41,7 @@ from . import limits as limits_module
 from .audit import AuditLog, default_path
 from .auth import AuthConfig, AuthFailed
 from .context import Context, Gate
+from .errors import UNAVAILABLE, UNAVAILABLE_MESSAGE, is_unavailable
 from .limits import LimitExceeded, Limits
 from .schema import get_schema, sdl
 
@@ -173,6 +177,15 @@ def _is_mutation(document: DocumentNode | None, operation: str | None) -> bool:
     return found is not None and found.operation == OperationType.MUTATION
 
 
+RETRY = {"Retry-After": "5"}
+
+
+def _unavailable(media: str) -> Response:
+    """503 for a request the database could not serve: a clear message, no traceback, no data."""
+    return JSONResponse({"errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": UNAVAILABLE}}]},
+                        503, headers=RETRY, media_type=media)
+
+
 def _unauthorized(message: str, media: str) -> Response:
     # RFC 6750: say why in WWW-Authenticate too (quotes and backslashes cannot appear there).
     reason = message.replace("\\", "").replace('"', "'")
@@ -246,6 +259,8 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
                 return too_long
             if any(isinstance(e.original_error, QueryTimeout) for e in result.errors or ()):
                 return too_long
+        if any((e.extensions or {}).get("code") == UNAVAILABLE for e in result.errors or ()):
+            return _unavailable(media)
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [error.formatted for error in result.errors]
@@ -271,10 +286,11 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
             await asyncio.wait_for(run_in_threadpool(gate.ping), READY_TIMEOUT)
         except asyncio.TimeoutError:
             return JSONResponse({"status": "unavailable",
-                                 "reason": f"the database did not answer within {READY_TIMEOUT:g}s"}, 503)
+                                 "reason": f"the database did not answer within {READY_TIMEOUT:g}s"}, 503,
+                                headers=RETRY)
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
-            reason = f"{type(exc).__name__}: {exc}"[:500]
-            return JSONResponse({"status": "unavailable", "reason": reason}, 503)
+            reason = UNAVAILABLE_MESSAGE if is_unavailable(exc) else f"{type(exc).__name__}: {exc}"[:500]
+            return JSONResponse({"status": "unavailable", "reason": reason}, 503, headers=RETRY)
         return JSONResponse({"status": "ready", "engine": engine.describe()})
 
     async def chart(request: Request) -> Response:
@@ -300,6 +316,10 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         except ChartError as exc:
             status = 404 if "no node" in str(exc) or "not found" in str(exc) else 400
             return JSONResponse({"error": str(exc)}, status)
+        except Exception as exc:
+            if is_unavailable(exc):
+                return JSONResponse({"error": UNAVAILABLE_MESSAGE}, 503, headers=RETRY)
+            raise
         return Response(body, media_type=MEDIA_TYPES[fmt])
 
     app = Starlette(routes=[

@@ -11,10 +11,21 @@ from typing import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from orggraph.errors import OrggraphError, QueryError, QueryTimeout
+from orggraph.errors import DatabaseUnavailable, OrggraphError, QueryError, QueryTimeout
 
 log = logging.getLogger("orggraph.api")
 INTERNAL = "internal error"
+UNAVAILABLE = "DATABASE_UNAVAILABLE"
+UNAVAILABLE_MESSAGE = "the database is unavailable (not reachable, or restarting); try again shortly"
+
+
+def is_unavailable(exc: BaseException | None) -> bool:
+    """True when `exc` means the database cannot be reached (the client gets 503, not 500)."""
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+    if isinstance(exc, (DatabaseUnavailable, ServiceUnavailable, SessionExpired)):
+        return True
+    # a server that is starting or stopping answers Neo.TransientError.General.DatabaseUnavailable
+    return str(getattr(exc, "code", "") or "").endswith(".DatabaseUnavailable")
 
 
 class BadInput(OrggraphError):
@@ -70,6 +81,13 @@ class MaskInternalErrors(SchemaExtension):
                 masked.extend(_expand(error))
                 continue
             original = error.original_error
+            if is_unavailable(original):  # expected while the server restarts: no traceback
+                log.warning("database unavailable at %s: %s", ".".join(map(str, error.path or [])) or "-",
+                            original)
+                masked.append(GraphQLError(UNAVAILABLE_MESSAGE, nodes=error.nodes, source=error.source,
+                                           positions=error.positions, path=error.path,
+                                           extensions={"code": UNAVAILABLE}))
+                continue
             log.error("internal error at %s: %s", ".".join(map(str, error.path or [])) or "-",
                       original, exc_info=(type(original), original, original.__traceback__))
             masked.append(GraphQLError(INTERNAL, nodes=error.nodes, source=error.source,

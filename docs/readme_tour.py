@@ -6,6 +6,7 @@ so the README always shows what the commands print today.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _DB = Path(tempfile.mkdtemp(prefix="orggraph-readme-")) / "graph.lbdb"
 _LOADED = False
+PROGRESS = re.compile(r"^\w+: \d+/\d+\n?$")
 
 
 def run(command: str, load_seeds: bool = True) -> str:
@@ -30,7 +32,10 @@ def run(command: str, load_seeds: bool = True) -> str:
     assert args[0] == "orggraph"
     done = subprocess.run([sys.executable, "-m", "orggraph", *args[1:]], cwd=ROOT, env=env,
                           capture_output=True, text=True)
-    printed = (done.stdout + done.stderr).rstrip().replace(str(_DB), "~/.local/share/orggraph/graph.lbdb")
+    # On a pipe, long work prints `loading: n/total` lines where a terminal shows a bar that
+    # vanishes when done: leave them out, as a user at a terminal would see.
+    stderr = "".join(line for line in done.stderr.splitlines(keepends=True) if not PROGRESS.match(line))
+    printed = (done.stdout + stderr).rstrip().replace(str(_DB), "~/.local/share/orggraph/graph.lbdb")
     return f"```console\n$ {command}\n{printed}\n```"
 
 

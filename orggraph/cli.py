@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Callable, Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -61,6 +62,33 @@ def opened() -> Iterator:
         engine.close()
 
 
+@contextmanager
+def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
+    """Yields start(total) -> advance(n). A bar on a terminal; on a pipe or log file, plain
+    lines (`loading: 2000/36000`) once a second from the first second on (work done sooner
+    prints nothing), so logs and supervising processes see that long work is under way."""
+    if err.is_terminal:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            def start_bar(total: int) -> Callable[[int], None]:
+                task = bar.add_task(what, total=total)
+                return lambda n: bar.advance(task, n)
+            yield start_bar
+        return
+
+    def start_lines(total: int) -> Callable[[int], None]:
+        done, last, printed = 0, time.monotonic(), False
+
+        def advance(n: int) -> None:
+            nonlocal done, last, printed
+            done += n
+            if time.monotonic() - last >= 1 or (printed and done >= total):
+                last, printed = time.monotonic(), True
+                print(f"{what}: {done}/{total}", file=sys.stderr, flush=True)
+        return advance
+    yield start_lines
+
+
 @app.command()
 def validate(
     paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders of them."),
@@ -86,12 +114,7 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
     Loading a file again replaces what it said before (idempotent); ids are merged across files.
     """
     from .loader.load import load as load_paths
-    with opened() as engine, Progress(TextColumn("{task.description}"), BarColumn(),
-                                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                                      transient=True) as bar:
-        def start(total: int):
-            task = bar.add_task("loading", total=total)
-            return lambda n: bar.advance(task, n)
+    with opened() as engine, progress("loading") as start:
         report = load_paths(engine, paths, start)
         where = engine.describe()
     out.print(f"loaded {report.nodes} nodes and {report.relationships} relationships from "
@@ -150,10 +173,8 @@ def generate(
     from .generate import MUNICIPALITIES, generate as make
     if scale <= 0 or scale > 10:
         raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task("generating", total=MUNICIPALITIES)
-        counts = make(folder, scale, seed, lambda n: bar.advance(task, n))
+    with progress("generating") as start:
+        counts = make(folder, scale, seed, start(MUNICIPALITIES))
     out.print(f"wrote {', '.join(f'{n} {k}' for k, n in counts.items())} to {folder}; "
               f"load with `orggraph load {folder}`", soft_wrap=True, highlight=False)
 

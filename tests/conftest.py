@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -107,3 +109,18 @@ def snapshot(engine) -> tuple[list, list]:
         rels += [(rel.name, sorted(r.items(), key=str))
                  for r in engine.read(f"MATCH (a)-[r:{rel.name}]->(b) RETURN a.id AS a, b.id AS b, {cols}")]
     return sorted(nodes, key=str), sorted(rels, key=str)
+
+
+def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait until the `orggraph serve` process `proc` answers /readyz with 200."""
+    import httpx
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, f"the server exited early:\n{proc.stdout.read() if proc.stdout else ''}"
+        try:
+            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not become ready"
+        time.sleep(0.2)

@@ -14,6 +14,24 @@ from .base import Engine, Row, T, normalise_row
 
 
 READ_ATTEMPTS = 3
+#: how long a write transaction is retried on transient failures (the driver's default is 30 s):
+#: long enough for a deadlock retry or a leader switch, short enough that a client whose server
+#: is down hears so (503) in seconds instead of a minute
+WRITE_RETRY_SECONDS = 5.0
+
+
+# Every write transaction begins by creating the one node of this label and ends by deleting
+# it. The uniqueness constraint makes a second transaction's CREATE wait until the first
+# commits or rolls back, so writers from any number of processes run one after another: each
+# validates against, and computes stale facts from, the graph the previous one committed
+# (Neo4j reads are read-committed; without this, two loads interleave into a mixed graph).
+# The node is never committed, so no reader ever sees it.
+LOCK_LABEL = "OrggraphWriteLock"
+LOCK_SCHEMA = (f"CREATE CONSTRAINT orggraph_write_lock IF NOT EXISTS "
+               f"FOR (l:{LOCK_LABEL}) REQUIRE l.name IS UNIQUE")
+TAKE_LOCK = f"CREATE (:{LOCK_LABEL} {{name: $name}})"
+DROP_LOCK = f"MATCH (l:{LOCK_LABEL} {{name: $name}}) DELETE l"
+LOCK_NAME = "graph"
 
 
 def _plain(value: Any) -> Any:
@@ -49,7 +67,8 @@ class Neo4jEngine(Engine):
         self.uri, self.database = uri, database
         # Schema-less warnings (a property no node has yet) are expected here, not news.
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
-                                                  notifications_min_severity="OFF")
+                                                  notifications_min_severity="OFF",
+                                                  max_transaction_retry_time=WRITE_RETRY_SECONDS)
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
@@ -66,7 +85,7 @@ class Neo4jEngine(Engine):
         return f"Neo4j at {self.uri} (database {self.database})"
 
     def ensure_schema(self) -> None:
-        for statement in ddl.neo4j_statements():
+        for statement in [*ddl.neo4j_statements(), LOCK_SCHEMA]:
             self._driver.execute_query(statement, database_=self.database)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
@@ -97,9 +116,15 @@ class Neo4jEngine(Engine):
         self.generation += 1  # other clients write too: nothing here caches on it
         try:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(lambda tx: work(_Tx(tx, self)))
+                return session.execute_write(self._locked, work)
         finally:
             self.generation += 1
+
+    def _locked(self, tx: neo4j.ManagedTransaction, work: Callable[[Any], T]) -> T:
+        tx.run(TAKE_LOCK, name=LOCK_NAME).consume()  # waits while another writer holds it
+        result = work(_Tx(tx, self))
+        tx.run(DROP_LOCK, name=LOCK_NAME).consume()
+        return result
 
     def typed(self, expr: str, type_name: str) -> str:
         return expr  # Neo4j keeps the driver's Python types as they are

@@ -5,13 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 
 from orggraph.api.server import free_port
 
 from apiutil import VALID
+from conftest import wait_ready
 
 
 def test_serve_loads_then_answers_and_stops_cleanly(tmp_path):
@@ -22,16 +22,7 @@ def test_serve_loads_then_answers_and_stops_cleanly(tmp_path):
                             stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "the server exited early"
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
+        wait_ready(base, proc, 60)
         body = httpx.post(base + "/graphql", json={"query": '{ chainOfCommand(id: "natt", asOf: "2022-01-01") { id } }'},
                           timeout=30).json()
         assert [c["id"] for c in body["data"]["chainOfCommand"]] == ["hjemmetjeneste", "helse", "fjordvik"]
