@@ -26,7 +26,10 @@ SECONDS = os.environ.get("ORGGRAPH_LOADTEST_SECONDS", "60")
 @pytest.mark.parametrize("kind", ENGINES)
 def test_many_clients_mixed_reads_and_writes_get_no_errors(kind, tmp_path):
     env = cli_env(kind, tmp_path, ORGGRAPH_JWT_SECRET=SECRET, ORGGRAPH_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-                  ORGGRAPH_SERVE_LOG=str(tmp_path / "serve.log"))
+                  ORGGRAPH_SERVE_LOG=str(tmp_path / "serve.log"),
+                  # Time queued behind 200 clients counts against a request's 30 s query limit; on a
+                  # busy 2-core machine p99 came near it. The limit has tests of its own.
+                  ORGGRAPH_MAX_QUERY_SECONDS="120")
     if kind == "neo4j":
         with open_engine(settings_of(env)) as engine:
             wipe(engine)
