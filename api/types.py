@@ -29,6 +29,7 @@ from orggraph.schema.model import (BOOL, DATE, FLOAT, INT, NODES, REL_BY_NAME, R
 
 from . import loaders
 from .auth import require_reader
+from .errors import BadInput
 from .filters import COMMON, EDGE_WHERE, compile_edge_where, public
 from .naming import IN, OUT, camel, edge_type_name, rel_field
 from .pagination import DEFAULT_PAGE, OrderBy, PageInfo, decode, encode, order, page_info, window
@@ -78,7 +79,7 @@ CHART_OF = {"Organisation": "org", "Unit": "org", "MeetingPlace": "forums"}
 
 def chart_url(label: str, node_id: str, as_of: Optional[dt.date], fmt: str) -> str:
     if fmt not in ("svg", "png", "pdf", "dot"):
-        raise ValueError(f"format must be svg, png, pdf or dot, not {fmt!r}")
+        raise BadInput(f"format must be svg, png, pdf or dot, not {fmt!r}")
     query = f"?asOf={as_of.isoformat()}" if as_of else ""
     return f"/charts/{CHART_OF.get(label, 'deps')}/{quote(node_id, safe='')}.{fmt}{query}"
 

@@ -54,5 +54,9 @@ def test_chart_errors_are_clear(client):
     assert client.get("/charts/pie/helse.svg").status_code == 404
     bad = client.get("/charts/org/helse.svg?depth=deep")
     assert bad.status_code == 400 and "depth" in bad.json()["error"]
+    response = client.post("/graphql", json={"query": '{ node(id: "helse") { chartUrl(format: "gif") } }'})
+    (error,) = response.json()["errors"]
+    assert error["message"] == "format must be svg, png, pdf or dot, not 'gif'"
+    assert error["path"] == ["node", "chartUrl"]
     early = client.get("/charts/org/helse.svg?asOf=2010-01-01")
     assert early.status_code == 400 and "not valid on 2010-01-01" in early.json()["error"]
