@@ -140,7 +140,12 @@ def strategy_rows(report: dict) -> list[tuple[str, list[str]]]:
                        ("chain_of_command/hops", "chain of command, one `chain_step` per level"),
                        ("chain_of_command/index", "chain of command, line index (after on LadybugDB)"),
                        ("span_of_control/statement", "span of control, one statement"),
-                       ("span_of_control/index", "span of control, line index")]:
+                       ("span_of_control/index", "span of control, line index"),
+                       ("subordinates/statement", "subordinates depth 3, one `direct_reports` statement per level "
+                        "(before on LadybugDB)"),
+                       ("subordinates/index", "subordinates depth 3, steps from the line index (after)"),
+                       ("within/statement", "within 2 steps, one `neighbours` statement per step (before)"),
+                       ("within/index", "within 2 steps, steps from the line index (after)")]:
         out.append((label + ": p50 / p95 ms", [_ms(_get(r, "strategies", key)) for r in engines]))
     out.append(("line index: build after a write (s) / entries",
                 [f"{_num(_get(r, 'strategies', 'index_build_seconds'), '.2f')} / "
