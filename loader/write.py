@@ -12,7 +12,9 @@ index, so every batch costs a table scan and MERGE is the slowest of them. The
 loader therefore reads the ids a table already has once, CREATEs the new nodes (in
 batches of 20 000) and MATCH..SETs only the ones that exist, and finds stale nodes
 by set difference in Python rather than with
-`NOT n.id IN $keep`, which LadybugDB checks by walking the list for every node.
+`NOT n.id IN $keep`, which LadybugDB checks by walking the list for every node. Existing nodes whose
+properties are all unchanged are not written at all (reloading the same files
+updates nothing), as each UNWIND ... MATCH ... SET batch costs a table scan.
 All of it still runs in the one transaction, and loading the same files twice still
 gives the same graph.
 
@@ -118,12 +120,14 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
                    {"datasets": datasets})
         for label, rows in by_label.items():
             if split:
-                stored = {r["id"] for r in tx.run(f"MATCH (n:{label}) RETURN n.id AS id")}
+                stored = _stored(tx, label)
                 new = [r for r in rows if r["id"] not in stored]
                 if copy is not None:
                     new = _copy_nodes(copy, label, new, progress)
+                changed = [r for r in rows if r["id"] in stored and stored[r["id"]] != r]
+                progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
                 parts = [(create_statement(engine, label), new, new_size),
-                         (update_statement(engine, label), [r for r in rows if r["id"] in stored], BATCH)]
+                         (update_statement(engine, label), changed, BATCH)]
             else:
                 parts = [(upsert_statement(engine, label), rows, BATCH)]
             for statement, part, size in parts:
@@ -147,6 +151,13 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
         return report
 
     return engine.write(work)
+
+
+def _stored(tx: Tx, label: str) -> dict[str, dict]:
+    """Every stored node of a label with all its properties, by id (one read, no lookups)."""
+    columns = [p.name for p in NODE_BY_LABEL[label].all_props]
+    rows = tx.run(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns))
+    return {row["id"]: row for row in rows}
 
 
 def _copyable(values: Iterable[Any]) -> bool:
