@@ -277,6 +277,7 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
     direct = latencies(lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF), line, runs)
     out = {"query": "chain_of_command", "graphql": over_graphql, "direct": direct,
            "ratio_p50": over_graphql["p50_ms"] / direct["p50_ms"] if direct["p50_ms"] else None,
+           "overhead_p50_ms": over_graphql["p50_ms"] - direct["p50_ms"],
            "api_bench_module": importlib.util.find_spec("orggraph.api.bench") is not None}
     if out["api_bench_module"]:  # the API's own benchmark (seed questions): run it too
         try:

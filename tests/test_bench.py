@@ -148,7 +148,10 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert result["chart"]["units"] >= 500
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
-    assert "chain_of_command/index" in report["engines"]["embedded"]["strategies"]
+    for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
+                "within/index"):
+        assert key in report["engines"]["embedded"]["strategies"], key
+    assert report["engines"]["embedded"]["graphql"]["overhead_p50_ms"] is not None
     assert report["engines"]["embedded"]["strategies"]["index_build_seconds"] >= 0
     if os.environ.get("ORGGRAPH_NEO4J_HOME"):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
