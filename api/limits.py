@@ -23,6 +23,7 @@ transaction decides), see docs/API.md.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -92,10 +93,15 @@ class Limits:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@lru_cache(maxsize=256)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)  # a document is never changed after parsing: share it
+
+
 def parse_within(query: str, limits: Limits) -> DocumentNode | None:
     """The parsed document; None for a syntax error (execution reports it with its location)."""
     try:
-        return parse(query, max_tokens=limits.max_tokens)
+        return _parse(query, limits.max_tokens)
     except GraphQLError as exc:
         if "tokens. Parsing aborted" in exc.message:
             raise LimitExceeded(f"the query has more than {limits.max_tokens} tokens: it exceeds the "

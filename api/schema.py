@@ -5,6 +5,8 @@ import logging
 from functools import lru_cache
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+
 from .errors import MaskInternalErrors
 from .mutations import build_mutation
 from .root import build_query
@@ -18,12 +20,18 @@ class Schema(strawberry.Schema):
             logging.getLogger("orggraph.api").debug("client error: %s", error.message)
 
 
+DOCUMENTS_CACHED = 256
+
+
 @lru_cache(maxsize=1)
 def get_schema() -> Schema:
     # Depth, aliases, tokens, complexity and time are limited per request in app.py (limits.py),
     # before execution, so that a violation is a 400 naming the limit.
+    # Clients send the same few documents again and again: parsing and validating one cost ~2/3 of
+    # a request's time (docs/BENCHMARKS.md), so both are remembered per query text (bounded LRU).
     return Schema(query=build_query(), mutation=build_mutation(), types=list(NODE_TYPES.values()),
-                  extensions=[MaskInternalErrors])
+                  extensions=[MaskInternalErrors, lambda: ParserCache(maxsize=DOCUMENTS_CACHED),
+                              lambda: ValidationCache(maxsize=DOCUMENTS_CACHED)])
 
 
 def sdl() -> str:

@@ -200,6 +200,9 @@ def query_latencies(engine: Engine, sample: dict, runs: int) -> dict:
     return out
 
 
+STEPS = ("direct_reports", "neighbours", "dependents")
+
+
 def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
     """chain_of_command (and span_of_control) under every strategy: the before/after numbers."""
     from orggraph.queries import line_index, traversals
@@ -225,6 +228,14 @@ def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
             out[f"span_of_control/{strategy}"] = latencies(
                 lambda i: engine.query("span_of_control", id=i, as_of=AS_OF), line,
                 min(runs, 20) if strategy == "statement" and engine.dialect == "ladybug" else runs, 1)
+        for strategy in ("statement", "index") if engine.dialect == "ladybug" else ():
+            for step in STEPS:  # the one-hop steps of subordinates and within
+                traversals.STRATEGY[step][engine.dialect] = strategy
+            slow = min(runs, 10) if strategy == "statement" else max(5, runs // 4)
+            out[f"subordinates/{strategy}"] = latencies(
+                lambda i: engine.query("subordinates", id=i, depth=3, as_of=AS_OF), sample["areas"], slow, 1)
+            out[f"within/{strategy}"] = latencies(
+                lambda i: engine.query("within", id=i, steps=2, as_of=AS_OF), line, slow, 1)
     finally:
         for name, value in saved.items():
             traversals.STRATEGY[name].update(value)
@@ -266,6 +277,7 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
     direct = latencies(lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF), line, runs)
     out = {"query": "chain_of_command", "graphql": over_graphql, "direct": direct,
            "ratio_p50": over_graphql["p50_ms"] / direct["p50_ms"] if direct["p50_ms"] else None,
+           "overhead_p50_ms": over_graphql["p50_ms"] - direct["p50_ms"],
            "api_bench_module": importlib.util.find_spec("orggraph.api.bench") is not None}
     if out["api_bench_module"]:  # the API's own benchmark (seed questions): run it too
         try:

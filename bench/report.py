@@ -122,6 +122,11 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
         lambda r: (_num(_get(r, "graphql", "ratio_p50"), ".2f")
                    + f" ({_ms(_get(r, 'graphql', 'graphql'))} vs {_ms(_get(r, 'graphql', 'direct'))} ms)")
         if _get(r, "graphql", "ratio_p50") is not None else (_get(r, "graphql", "error") or "–")[:120])
+    add("GraphQL overhead per request, p50 (ms)", lambda r: _num(_get(r, "graphql", "overhead_p50_ms"), ".2f"))
+    neo4j_direct = _get(report["engines"].get("neo4j", {}), "graphql", "direct", "p50_ms")
+    add("GraphQL p50 ÷ Neo4j's direct p50, same question", lambda r: _num(
+        _get(r, "graphql", "graphql", "p50_ms") / neo4j_direct
+        if neo4j_direct and _get(r, "graphql", "graphql", "p50_ms") is not None else None, ".2f"))
     add("GraphQL ratio, orggraph.api.bench on the seeds (p50)", lambda r: ", ".join(
         f"{name} {v['ratio_p50']:.1f}×" for name, v in (_get(r, "graphql", "api_bench") or {}).items()
         if isinstance(v, dict)) or str((_get(r, "graphql", "api_bench") or {}).get("error", "–"))[:120])
@@ -140,7 +145,12 @@ def strategy_rows(report: dict) -> list[tuple[str, list[str]]]:
                        ("chain_of_command/hops", "chain of command, one `chain_step` per level"),
                        ("chain_of_command/index", "chain of command, line index (after on LadybugDB)"),
                        ("span_of_control/statement", "span of control, one statement"),
-                       ("span_of_control/index", "span of control, line index")]:
+                       ("span_of_control/index", "span of control, line index"),
+                       ("subordinates/statement", "subordinates depth 3, one `direct_reports` statement per level "
+                        "(before on LadybugDB)"),
+                       ("subordinates/index", "subordinates depth 3, steps from the line index (after)"),
+                       ("within/statement", "within 2 steps, one `neighbours` statement per step (before)"),
+                       ("within/index", "within 2 steps, steps from the line index (after)")]:
         out.append((label + ": p50 / p95 ms", [_ms(_get(r, "strategies", key)) for r in engines]))
     out.append(("line index: build after a write (s) / entries",
                 [f"{_num(_get(r, 'strategies', 'index_build_seconds'), '.2f')} / "

@@ -12,9 +12,18 @@ index, so every batch costs a table scan and MERGE is the slowest of them. The
 loader therefore reads the ids a table already has once, CREATEs the new nodes (in
 batches of 20 000) and MATCH..SETs only the ones that exist, and finds stale nodes
 by set difference in Python rather than with
-`NOT n.id IN $keep`, which LadybugDB checks by walking the list for every node.
+`NOT n.id IN $keep`, which LadybugDB checks by walking the list for every node. Existing nodes whose
+properties are all unchanged are not written at all (reloading the same files
+updates nothing), as each UNWIND ... MATCH ... SET batch costs a table scan.
 All of it still runs in the one transaction, and loading the same files twice still
 gives the same graph.
+
+On LadybugDB new nodes and all relationships go by its bulk path, `COPY FROM` a
+temporary CSV file, inside that same transaction (COPY into tables that already hold
+rows works there, and a failed COPY rolls the transaction back): ~20x faster than
+parameterised UNWIND batches, whose Python binding types every row and whose
+relationship insert costs ~250 µs a row. Updates of existing nodes still go by
+UNWIND ... MATCH ... SET.
 """
 from __future__ import annotations
 
@@ -105,14 +114,20 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
     split = engine.dialect == "ladybug"  # Neo4j's MERGE uses the unique index: keep it
 
     def work(tx: Tx) -> LoadReport:
+        copy = getattr(tx, "copy", None)  # LadybugDB's bulk path, inside this transaction
         for rel in RELS:
             tx.run(f"MATCH ()-[r:{rel.name}]->() WHERE r.dataset IN $datasets DELETE r",
                    {"datasets": datasets})
         for label, rows in by_label.items():
             if split:
-                stored = {r["id"] for r in tx.run(f"MATCH (n:{label}) RETURN n.id AS id")}
-                parts = [(create_statement(engine, label), [r for r in rows if r["id"] not in stored], new_size),
-                         (update_statement(engine, label), [r for r in rows if r["id"] in stored], BATCH)]
+                stored = _stored(tx, label)
+                new = [r for r in rows if r["id"] not in stored]
+                if copy is not None:
+                    new = _copy_nodes(copy, label, new, progress)
+                changed = [r for r in rows if r["id"] in stored and stored[r["id"]] != r]
+                progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
+                parts = [(create_statement(engine, label), new, new_size),
+                         (update_statement(engine, label), changed, BATCH)]
             else:
                 parts = [(upsert_statement(engine, label), rows, BATCH)]
             for statement, part, size in parts:
@@ -123,17 +138,57 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
         report.removed_nodes = _remove_stale(tx, datasets, by_label)
         for (rel_type, source, target), rows in by_pair.items():
             statement = create_rel_statement(engine, rel_type, source, target)
+            report.by_type[rel_type] = report.by_type.get(rel_type, 0) + len(rows)
+            if copy is not None:
+                rows = _copy_rels(copy, rel_type, source, target, rows, progress)
             for batch in _batches(rows):
                 created = tx.run(statement, {"rows": batch})[0]["created"]
                 if created != len(batch):  # an endpoint vanished: never commit a partial graph
                     raise OrggraphError(f"{rel_type}: wrote {created} of {len(batch)} relationships; "
                                         "an endpoint is missing in the database")
                 progress(len(batch))
-            report.by_type[rel_type] = report.by_type.get(rel_type, 0) + len(rows)
         report.nodes, report.relationships = len(nodes), len(rels)
         return report
 
     return engine.write(work)
+
+
+def _stored(tx: Tx, label: str) -> dict[str, dict]:
+    """Every stored node of a label with all its properties, by id (one read, no lookups)."""
+    columns = [p.name for p in NODE_BY_LABEL[label].all_props]
+    rows = tx.run(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns))
+    return {row["id"]: row for row in rows}
+
+
+def _copyable(values: Iterable[Any]) -> bool:
+    return "" not in values  # COPY reads an empty cell as null: an empty string goes by UNWIND
+
+
+def _copy_nodes(copy: Callable, label: str, rows: list[dict], progress: Progress) -> list[dict]:
+    """COPY the new nodes that can go that way; returns the rest, for the UNWIND statement."""
+    columns = [p.name for p in NODE_BY_LABEL[label].all_props]
+    bulk = [r for r in rows if _copyable(r.values())]
+    if bulk:
+        copy(label, columns, [[r[c] for c in columns] for r in bulk])
+        progress(len(bulk))
+    return [r for r in rows if not _copyable(r.values())]
+
+
+def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: list[dict],
+               progress: Progress) -> list[dict]:
+    """COPY relationships between existing nodes; returns the rows left for the UNWIND statement."""
+    columns = [p.name for p in REL_BY_NAME[rel_type].all_props]
+    bulk = [r for r in rows if _copyable(r["p"].values())]
+    if bulk:
+        ends = (source, target) if len(REL_BY_NAME[rel_type].pairs) > 1 else None
+        try:
+            copy(rel_type, ["from", "to", *columns], [[r["source"], r["target"], *(r["p"][c] for c in columns)]
+                                                     for r in bulk], ends)
+        except RuntimeError as exc:  # LadybugDB names the id it did not find
+            raise OrggraphError(f"{rel_type}: an endpoint is missing in the database ({exc}); "
+                                "nothing was written") from None
+        progress(len(bulk))
+    return [r for r in rows if not _copyable(r["p"].values())]
 
 
 def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[dict]]) -> int:

@@ -15,8 +15,14 @@ keep the visited set here. Round trips equal the depth asked for.
   whole tables (~200 ms at 200 000 units); from the index the answer takes
   microseconds. Until the index is built (see line_index.BUILD_AT) the statement runs.
 * "hops" (chain_of_command only): one `chain_step` per level, breadth-first.
-  Fine on Neo4j; on LadybugDB each step is itself a scan (an UNWIND of ids does
-  not use the primary-key index), so it is the slowest there. Kept for comparison.
+  Fine on Neo4j; on LadybugDB each step is itself a scan (an UNWIND of ids
+  finds the ids by primary key, but the hop after it is a hash join over the whole
+  relationship table), so it is the slowest there. Kept for comparison.
+
+The one-hop steps of the traversals (`direct_reports`, `neighbours`, `dependents`)
+run the same way: "statement" on Neo4j, "index" on LadybugDB, where the line index
+also holds every relationship (so `subordinates`, `within`, `impact` and
+`connection` answer from memory there once it is built).
 
 All give the same rows and honour `as_of` on every node and relationship.
 """
@@ -43,7 +49,8 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
             break
         rows = engine.query(step, ids=frontier, **extra)
         frontier = []
-        for row in sorted(rows, key=lambda r: (r[parent_key], r["id"])):
+        # ties (two relationships between the same pair) by the whole row, so both engines pick the same
+        for row in sorted(rows, key=lambda r: (r[parent_key], r["id"], [str(v) for v in r.values()])):
             if row["id"] in seen:
                 continue
             seen.add(row["id"])
@@ -66,6 +73,10 @@ def _within(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
 STRATEGY: dict[str, dict[str, str]] = {
     "chain_of_command": {"ladybug": "index", "neo4j": "statement"},
     "span_of_control": {"ladybug": "index", "neo4j": "statement"},
+    # the one-hop steps of subordinates, within, impact and connection
+    "direct_reports": {"ladybug": "index", "neo4j": "statement"},
+    "neighbours": {"ladybug": "index", "neo4j": "statement"},
+    "dependents": {"ladybug": "index", "neo4j": "statement"},
 }
 CHAIN_MAX_DEPTH = 30  # as the statement's *1..30
 
@@ -79,11 +90,35 @@ def _strategy(name: str, engine: "Engine") -> str:
     return STRATEGY[name].get(engine.dialect, "statement")
 
 
+def _index(name: str, engine: "Engine"):
+    """The line index if `name` runs from it on this engine and it is (or is now) built, else None."""
+    if _strategy(name, engine) != "index":
+        return None
+    from . import line_index
+    return line_index.current(engine)
+
+
+def _direct_reports(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    index = _index("direct_reports", engine)
+    if index is not None:
+        return index.direct_reports(p["ids"], p["as_of"], p["include_dotted"])
+    return _statement(engine, "direct_reports", p)
+
+
+def _neighbours(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    index = _index("neighbours", engine)
+    return index.neighbours(p["ids"], p["as_of"]) if index is not None else _statement(engine, "neighbours", p)
+
+
+def _dependents(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    index = _index("dependents", engine)
+    return index.dependents(p["ids"], p["as_of"]) if index is not None else _statement(engine, "dependents", p)
+
+
 def _chain_of_command(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     strategy = _strategy("chain_of_command", engine)
     if strategy == "index":
-        from . import line_index
-        index = line_index.current(engine)
+        index = _index("chain_of_command", engine)
         if index is not None:
             return index.chain_of_command(p["id"], p["as_of"], CHAIN_MAX_DEPTH)
         strategy = "statement"
@@ -118,11 +153,9 @@ def _chain_of_command(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
 
 
 def _span_of_control(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    if _strategy("span_of_control", engine) == "index":
-        from . import line_index
-        index = line_index.current(engine)
-        if index is not None:
-            return index.span_of_control(p["id"], p["as_of"], p["include_dotted"])
+    index = _index("span_of_control", engine)
+    if index is not None:
+        return index.span_of_control(p["id"], p["as_of"], p["include_dotted"])
     return _statement(engine, "span_of_control", p)
 
 
@@ -139,7 +172,8 @@ def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     """The shortest chain of relationships between two nodes, searched from both ends at once."""
     start, goal = p["from_id"], p["to_id"]
     day = p["as_of"]
-    ends = engine.query("nodes_by_id", ids=[start, goal])
+    index = _index("neighbours", engine)
+    ends = index.nodes_by_id([start, goal]) if index is not None else engine.query("nodes_by_id", ids=[start, goal])
     if start == goal or len(ends) != 2 or not all(
             (e["valid_from"] is None or e["valid_from"] <= day) and (e["valid_to"] is None or e["valid_to"] >= day)
             for e in ends):
@@ -179,7 +213,7 @@ def _path_rows(engine: "Engine", came: list[dict[str, tuple]], about: dict[str, 
         after, relationship = came[1][node]
         links.append((node, after, relationship))
         node = after
-    if goal not in about:
+    if goal not in about:  # reached without stepping from the goal's side: look it up once
         found = engine.query("node", id=goal)
         about[goal] = (found[0]["node"]["type"], found[0]["node"].get("name")
                        or found[0]["node"].get("title")) if found else (None, None)
@@ -198,6 +232,10 @@ QUERIES = [
     # header, parameters and Cypher text come from chain_of_command.cypher and span_of_control.cypher
     NamedQuery("chain_of_command", "", [], runner=_chain_of_command),
     NamedQuery("span_of_control", "", [], runner=_span_of_control),
+    # the one-hop steps: from the line index where STRATEGY says so, else their .cypher files
+    NamedQuery("direct_reports", "", [], runner=_direct_reports),
+    NamedQuery("neighbours", "", [], runner=_neighbours),
+    NamedQuery("dependents", "", [], runner=_dependents),
     NamedQuery("impact",
                "What is affected if a node ends: what depends on it, what is inside it, its members, "
                "agreements covering it, parties to it and what it establishes, step by step.",

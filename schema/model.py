@@ -7,6 +7,7 @@ Names follow the W3C Organization Ontology and Popolo where they fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
@@ -41,12 +42,16 @@ class NodeType:
     doc: str
     props: tuple[Prop, ...]
 
-    @property
+    @cached_property  # asked for every field of every row a load reads: computed once
     def all_props(self) -> tuple[Prop, ...]:
         return NODE_COMMON + self.props
 
+    @cached_property
+    def _prop_by_name(self) -> dict[str, Prop]:
+        return {p.name: p for p in self.all_props}
+
     def prop(self, name: str) -> Prop | None:
-        return next((p for p in self.all_props if p.name == name), None)
+        return self._prop_by_name.get(name)
 
 
 @dataclass(frozen=True)
@@ -59,16 +64,20 @@ class RelType:
     reverse_key: str | None = None  # inline YAML key on the target item
     props: tuple[Prop, ...] = ()
 
-    @property
+    @cached_property
     def all_props(self) -> tuple[Prop, ...]:
         return REL_COMMON + self.props
+
+    @cached_property
+    def _prop_by_name(self) -> dict[str, Prop]:
+        return {p.name: p for p in self.all_props}
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
         return [(s, t) for s in self.sources for t in self.targets]
 
     def prop(self, name: str) -> Prop | None:
-        return next((p for p in self.all_props if p.name == name), None)
+        return self._prop_by_name.get(name)
 
 
 PERIOD = (
@@ -215,10 +224,12 @@ NODE_BY_SECTION = {n.section: n for n in NODES}
 REL_BY_NAME = {r.name: r for r in RELS}
 
 
+@lru_cache(maxsize=None)  # per node type, asked for every row a load reads
 def rels_from(label: str) -> list[RelType]:
     return [r for r in RELS if label in r.sources]
 
 
+@lru_cache(maxsize=None)
 def rels_into(label: str) -> list[RelType]:
     return [r for r in RELS if label in r.targets and r.reverse_key]
 

@@ -13,6 +13,7 @@ from orggraph.queries import line_index, traversals
 from conftest import DATA, ROOT, require_neo4j
 
 SEEDS = ROOT / "data" / "seeds"
+STEPS = ("direct_reports", "neighbours", "dependents")
 
 
 def _canonical(rows):
@@ -24,9 +25,11 @@ def test_every_strategy_gives_the_same_answers(engine, dataset, monkeypatch):
     """statement, hops and the line index agree on every node and many dates, dotted lines included."""
     load(engine, [dataset])
     monkeypatch.setattr(line_index, "BUILD_AT", 1)
-    strategies = {"chain_of_command": ["statement", "hops"], "span_of_control": ["statement"]}
+    strategies = {"chain_of_command": ["statement", "hops"], "span_of_control": ["statement"],
+                  "direct_reports": ["statement"], "neighbours": ["statement"], "dependents": ["statement"],
+                  "subordinates": [], "within": [], "impact": [], "connection": []}
     if engine.dialect == "ladybug":
-        strategies = {name: s + ["index"] for name, s in strategies.items()}
+        strategies = {name: s + ["index"] if s else s for name, s in strategies.items()}
     ids = sorted(r["id"] for r in engine.read("MATCH (n:Unit) RETURN n.id AS id UNION "
                                               "MATCH (n:Post) RETURN n.id AS id UNION "
                                               "MATCH (n:Organisation) RETURN n.id AS id"))
@@ -37,12 +40,21 @@ def test_every_strategy_gives_the_same_answers(engine, dataset, monkeypatch):
         for node_id in ids[:: max(1, len(ids) // 40)]:
             for day in days:
                 params = {"id": node_id, "as_of": day}
-                if name == "span_of_control":
+                if name in ("direct_reports", "neighbours", "dependents"):  # one-hop steps take a list
+                    params = {"ids": [node_id, ids[(ids.index(node_id) + 7) % len(ids)]], "as_of": day}
+                if name == "connection":
+                    params = {"from_id": node_id, "to_id": ids[(ids.index(node_id) + 13) % len(ids)], "as_of": day}
+                if name in ("span_of_control", "direct_reports", "subordinates"):
                     params["include_dotted"] = day.year % 2 == 0
                 answers = {}
                 for strategy in choices:
                     monkeypatch.setitem(traversals.STRATEGY[name], engine.dialect, strategy)
                     answers[strategy] = _canonical(engine.query(name, **params))
+                if not choices:  # a traversal: its steps from the line index against from statements
+                    for strategy in ("statement", "index") if engine.dialect == "ladybug" else ("statement",):
+                        for step in STEPS:
+                            monkeypatch.setitem(traversals.STRATEGY[step], engine.dialect, strategy)
+                        answers[strategy] = _canonical(engine.query(name, **params))
                 first = next(iter(answers.values()))
                 assert all(a == first for a in answers.values()), (name, params, answers)
                 asked += 1
@@ -66,6 +78,39 @@ def test_line_index_is_rebuilt_after_a_write(engine, monkeypatch):
     assert [r["id"] for r in after] == ["hjemmetjeneste"]
     assert [r["id"] for r in engine.query("chain_of_command", id="natt", as_of="2021-01-01")] == \
         ["hjemmetjeneste", "helse", "fjordvik"]
+
+
+def test_traversals_from_the_index_follow_writes_and_dates(engine, monkeypatch):
+    """subordinates, within, impact and connection answer from the index on LadybugDB: a write must
+    show at once, earlier dates must still see the old line, and Neo4j must give the same."""
+    monkeypatch.setattr(line_index, "BUILD_AT", 1)
+    load(engine, [DATA / "valid"])
+
+    def ask() -> dict:
+        return {day: ({r["id"] for r in engine.query("subordinates", id="helse", depth=3, as_of=day)},
+                      {r["id"] for r in engine.query("within", id="hjemmetjeneste", steps=1, as_of=day)},
+                      {r["id"] for r in engine.query("impact", id="helse", steps=2, as_of=day)},
+                      [(r["relationship"], r["id"]) for r in engine.query("connection", from_id="natt",
+                                                                           to_id="helse", as_of=day)])
+                for day in ("2021-01-01", "2022-01-01")}
+    before = ask()
+    if engine.dialect == "ladybug":
+        assert line_index._indexes[engine].generation == engine.generation  # answered from the index
+    subs, near, hit, path = before["2022-01-01"]
+    assert {"hjemmetjeneste", "natt"} <= subs and "helse" in near and "hjemmetjeneste" in hit
+    assert path == [("PART_OF", "hjemmetjeneste"), ("PART_OF", "helse")]
+    engine.write(lambda tx: tx.run("MATCH (u:Unit)-[r:PART_OF]->(p:Unit) WHERE u.id = 'hjemmetjeneste' "
+                                   "SET r.valid_to = date('2021-06-30')"))
+    after = ask()
+    if engine.dialect == "ladybug":
+        assert line_index._indexes[engine].generation == engine.generation  # rebuilt after the write
+    assert after["2021-01-01"] == before["2021-01-01"]  # the past is unchanged
+    subs, near, hit, path = after["2022-01-01"]
+    assert "hjemmetjeneste" not in subs and "natt" not in subs
+    assert "helse" not in near and "hjemmetjeneste" not in hit
+    # no longer part of helse: the shortest way now goes through the heads' reporting line
+    assert path == [("PART_OF", "hjemmetjeneste"), ("HEADS", "leder-hjemme"),
+                    ("REPORTS_TO", "kommunalsjef-helse"), ("HEADS", "helse")]
 
 
 def test_a_one_off_question_does_not_build_the_index(tmp_path):
@@ -103,7 +148,10 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert result["chart"]["units"] >= 500
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
-    assert "chain_of_command/index" in report["engines"]["embedded"]["strategies"]
+    for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
+                "within/index"):
+        assert key in report["engines"]["embedded"]["strategies"], key
+    assert report["engines"]["embedded"]["graphql"]["overhead_p50_ms"] is not None
     assert report["engines"]["embedded"]["strategies"]["index_build_seconds"] >= 0
     if os.environ.get("ORGGRAPH_NEO4J_HOME"):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0

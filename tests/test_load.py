@@ -1,6 +1,7 @@
 """Loads are atomic and idempotent, replace what a dataset said before, and work on both engines."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -167,3 +168,52 @@ def test_names_keep_their_letters(engine):
     load(engine, [VALID])
     names = {r["name"] for r in engine.read("MATCH (p:Person) RETURN p.name AS name")}
     assert names == {"Åse Ødegård", "Bjørn Æsebø", "Cecilie Lærum"}
+
+
+TRICKY = """dataset: tricky
+source: "a test of values a CSV file mangles easily"
+organisations:
+  - {id: tricky-org, kind: municipality, name: "Komma, \\"sitat\\" og æøå", fte: 12.125,
+     description: "første linje\\nandre linje\\r\\ntredje; tab\\tslutt \\\\ bakstrek"}
+units:
+  - {id: tricky-unit, name: " mellomrom ", kind: unit, part_of: tricky-org, description: "", fte: 0.1}
+posts:
+  - {id: tricky-post, title: "'enkle' fnutter", heads: tricky-unit}
+persons:
+  - {id: tricky-person, name: Åse, holds: [{id: tricky-post, capacity: acting, valid_from: 2020-02-29}]}
+"""
+
+
+def test_values_survive_the_bulk_path_exactly(engine, tmp_path):
+    """LadybugDB writes new nodes and relationships with COPY FROM a CSV file: newlines, quotes, commas,
+    backslashes, surrounding spaces, empty strings and floats must come back exactly as given."""
+    path = tmp_path / "tricky.yaml"
+    path.write_text(TRICKY, encoding="utf-8")
+    load(engine, [path])
+    org = engine.query("node", id="tricky-org")[0]["node"]
+    assert org["name"] == 'Komma, "sitat" og æøå' and org["fte"] == 12.125
+    assert org["description"] == "første linje\nandre linje\r\ntredje; tab\tslutt \\ bakstrek"
+    unit = engine.query("node", id="tricky-unit")[0]["node"]
+    assert unit["name"] == " mellomrom " and unit["fte"] == 0.1
+    assert unit.get("description") in ("", None)  # an empty string stays one where the engine keeps it
+    assert engine.query("node", id="tricky-post")[0]["node"]["title"] == "'enkle' fnutter"
+    holds = engine.read("MATCH (p:Person)-[r:HOLDS]->(q:Post) RETURN r.capacity AS c, r.valid_from AS f")
+    assert holds == [{"c": "acting", "f": dt.date(2020, 2, 29)}]
+    first = snapshot(engine)
+    load(engine, [path])  # again: now every node exists, so the update path runs
+    assert snapshot(engine) == first
+
+
+def test_a_relationship_to_a_vanished_node_writes_nothing(engine):
+    """If an end is gone by the time the relationships are written (validation saw it), the whole load
+    rolls back, nodes written before it in the same transaction included."""
+    from orggraph.loader.load import check
+    from orggraph.loader.write import write_items
+    checked = check([VALID], engine)
+    parsed = checked.parsed
+    ghost = next(r for r in parsed.rels if r.type == "PART_OF")
+    labels = {**checked.labels, "no-such-unit": checked.labels[ghost.target]}
+    ghost.target = "no-such-unit"
+    with pytest.raises(OrggraphError, match="PART_OF"):
+        write_items(engine, checked.datasets, parsed.nodes, parsed.rels, labels)
+    assert count(engine, "MATCH (n) RETURN count(n) AS c") == 0

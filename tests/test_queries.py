@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -192,3 +193,10 @@ def test_both_engines_give_the_same_answers(tmp_path):
         embedded.close()
         if neo4j:
             neo4j.close()
+
+
+def test_ladybug_nodes_by_id_looks_in_every_node_table():
+    """The LadybugDB override lists the node tables by hand (one primary-key branch each)."""
+    from orggraph.schema import NODES
+    text = all_queries()["nodes_by_id"].cypher("ladybug")
+    assert sorted(n.label for n in NODES) == sorted(re.findall(r"MATCH \(n:(\w+) \{id: wanted\}\)", text))

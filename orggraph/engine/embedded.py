@@ -6,9 +6,12 @@ a message naming the holder instead of a low-level I/O error.
 """
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import fcntl
 import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -64,9 +67,51 @@ class _Lock:
 class _Tx:
     def __init__(self, engine: "EmbeddedEngine"):
         self._engine = engine
+        self._folder: tempfile.TemporaryDirectory | None = None
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._engine._execute(cypher, params)
+
+    def copy(self, table: str, columns: list[str], rows: list[list[Any]], ends: tuple[str, str] | None = None) -> int:
+        """Bulk-insert rows with LadybugDB's COPY FROM a CSV file, inside this transaction.
+
+        Rows are lists of cells in `columns` order (a relationship's first two are its ends' ids);
+        None is written as an empty cell, which COPY reads as null, so an empty string would become
+        null too: callers send such rows through `run`. COPY into a table that already has rows
+        works, and a failure (a duplicate id, a missing end) rolls the whole transaction back."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="orggraph-copy-")
+        path = Path(self._folder.name) / f"{table}-{len(os.listdir(self._folder.name))}.csv"
+        multiline = False
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in rows:
+                cells = ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
+                multiline = multiline or any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in cells)
+                writer.writerow(cells)
+        # COPY takes no parameters: the table comes from the schema and the path is our own temporary file
+        if "'" in str(path) or not table.isidentifier():
+            raise OrggraphError(f"cannot COPY into {table!r} from {path}")
+        options = ["HEADER=true"]
+        if multiline:  # LadybugDB's parallel CSV reader rejects quoted newlines
+            options.append("PARALLEL=false")
+        if ends:
+            options += [f"from='{ends[0]}'", f"to='{ends[1]}'"]
+        try:
+            done = self._engine._execute(f"COPY {table} FROM '{path}' ({', '.join(options)})")
+        finally:
+            path.unlink()
+        message = str(next(iter(done[0].values()))) if done else ""
+        copied = int(message.split()[0]) if message[:1].isdigit() else -1
+        if copied != len(rows):
+            raise OrggraphError(f"COPY into {table}: wrote {copied} of {len(rows)} rows ({message})")
+        return copied
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 class EmbeddedEngine(Engine):
@@ -138,11 +183,14 @@ class EmbeddedEngine(Engine):
             self.generation += 1
             try:
                 self._execute("BEGIN TRANSACTION")
+                tx = _Tx(self)
                 try:
-                    result = work(_Tx(self))
+                    result = work(tx)
                 except BaseException:
                     self._rollback()
                     raise
+                finally:
+                    tx.close()
                 self._execute("COMMIT")
                 return result
             finally:
