@@ -122,10 +122,10 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
             if split:
                 stored = _stored(tx, label)
                 new = [r for r in rows if r["id"] not in stored]
-                if copy is not None:
-                    new = _copy_nodes(copy, label, new, progress)
                 changed = [r for r in rows if r["id"] in stored and stored[r["id"]] != r]
                 progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
+                if copy is not None:
+                    new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
                 parts = [(create_statement(engine, label), new, new_size),
                          (update_statement(engine, label), changed, BATCH)]
             else:

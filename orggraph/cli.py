@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -62,11 +63,20 @@ def opened() -> Iterator:
         engine.close()
 
 
+def _progress_seconds() -> float:
+    raw = os.environ.get("ORGGRAPH_PROGRESS_SECONDS", "").strip()
+    try:
+        return float(raw) if raw else 1.0
+    except ValueError:
+        raise OrggraphError(f"ORGGRAPH_PROGRESS_SECONDS must be a number of seconds, not {raw!r}") from None
+
+
 @contextmanager
 def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
     """Yields start(total) -> advance(n). A bar on a terminal; on a pipe or log file, plain
     lines (`loading: 2000/36000`) once a second from the first second on (work done sooner
-    prints nothing), so logs and supervising processes see that long work is under way."""
+    prints nothing), so logs and supervising processes see that long work is under way.
+    ORGGRAPH_PROGRESS_SECONDS sets that interval (0: a line after every step of work)."""
     if err.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -76,13 +86,15 @@ def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
             yield start_bar
         return
 
+    every = _progress_seconds()
+
     def start_lines(total: int) -> Callable[[int], None]:
         done, last, printed = 0, time.monotonic(), False
 
         def advance(n: int) -> None:
             nonlocal done, last, printed
             done += n
-            if time.monotonic() - last >= 1 or (printed and done >= total):
+            if time.monotonic() - last >= every or (printed and done >= total):
                 last, printed = time.monotonic(), True
                 print(f"{what}: {done}/{total}", file=sys.stderr, flush=True)
         return advance

@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import re
+import time
 
 import httpx
 import pytest
@@ -70,10 +71,17 @@ def reference_graphs(env, versions):
 
 def test_two_embedded_loads_at_once_second_is_refused(tmp_path, versions):
     env = cli_env("embedded", tmp_path)
-    v1, v2 = reference = reference_graphs(env, versions)
-    first = start_orggraph(env, "load", str(versions[0]))
+    # The first load must still hold the database while a second process starts (about a
+    # second of imports): a bigger version 1 keeps it busy reading and validating for longer.
+    big = generate(tmp_path / "big", 0.03, 31)
+    reference = reference_graphs(env, (big, versions[1]))
+    first = start_orggraph(env, "load", str(big))
+    lock = tmp_path / "graph.lbdb.lock"
     try:
-        next(line for line in first.stderr if line.startswith("loading:"))  # it holds the database
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text().startswith(f"pid {first.pid}:")):
+            assert first.poll() is None and time.monotonic() < deadline, "the first load never held the database"
+            time.sleep(0.01)
         second = orggraph(env, "load", str(versions[1]))
         assert second.returncode == 3, second.stderr
         assert re.search(r"held by pid \d+: .*orggraph.* load", second.stderr), second.stderr
