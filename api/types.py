@@ -32,7 +32,7 @@ from .auth import require_reader
 from .errors import BadInput
 from .filters import COMMON, EDGE_WHERE, compile_edge_where, public
 from .naming import IN, OUT, camel, edge_type_name, rel_field
-from .pagination import DEFAULT_PAGE, OrderBy, PageInfo, decode, encode, order, page_info, window
+from .pagination import DEFAULT_PAGE, MAX_PAGE, OrderBy, PageInfo, encode, order, page_info, window
 
 SCALARS = {STRING: str, INT: int, FLOAT: float, DATE: dt.date, BOOL: bool}
 
@@ -122,8 +122,9 @@ def _make_connection(rel: RelType, direction: str, edge_cls: type) -> type:
 
 
 async def _edges(root: Any, info: Info, label: str, rel: RelType, direction: str, edge_cls: type,
-                 where: Any, order_by: OrderBy = OrderBy.NAME) -> list[Any]:
-    """The edges valid on the root's date that match `where`, ordered, each with its cursor."""
+                 where: Any, order_by: OrderBy = OrderBy.NAME) -> tuple[list[Any], list[str]]:
+    """The edges valid on the root's date that match `where`, ordered, each with its cursor,
+    and the key each cursor encodes (for paging)."""
     ends = rel.targets if direction == OUT else rel.sources
     condition, params = compile_edge_where(rel.name, ends, where)
     rows = await loaders.edges(info.context, label, rel, direction, condition, params).load(
@@ -133,27 +134,28 @@ async def _edges(root: Any, info: Info, label: str, rel: RelType, direction: str
            for row in rows]
     out = order(out, order_by, lambda e: display_name(e.node), lambda e: e.node.id)
     seen: dict[str, int] = {}
+    keys = []
     for edge in out:  # a node reached twice (two memberships, say) gets a cursor per edge
         count = seen[edge.node.id] = seen.get(edge.node.id, 0) + 1
-        edge.cursor = encode(edge.node.id if count == 1 else f"{edge.node.id}#{count}")
-    return out
+        keys.append(edge.node.id if count == 1 else f"{edge.node.id}#{count}")
+        edge.cursor = encode(keys[-1])
+    return out, keys
 
 
 def _rel_resolvers(label: str, rel: RelType, direction: str, edge_cls: type) -> tuple[Any, Any]:
     where_cls = EDGE_WHERE[(rel.name, direction)]
     conn_cls = CONNECTIONS[(rel.name, direction)]
     First = Annotated[Optional[int], strawberry.argument(
-        description=f"page size: default {DEFAULT_PAGE}, at most 500")]
+        description=f"page size: default {DEFAULT_PAGE}, at most {MAX_PAGE}")]
 
     async def listed(root: Any, info: Info,
                      where: Optional[where_cls] = None) -> List[edge_cls]:  # type: ignore[valid-type]
-        return await _edges(root, info, label, rel, direction, edge_cls, where)
+        return (await _edges(root, info, label, rel, direction, edge_cls, where))[0]
 
     async def paged(root: Any, info: Info, where: Optional[where_cls] = None,  # type: ignore[valid-type]
                     order_by: OrderBy = OrderBy.NAME, first: First = DEFAULT_PAGE,
                     after: Optional[str] = None) -> conn_cls:  # type: ignore[valid-type]
-        edges = await _edges(root, info, label, rel, direction, edge_cls, where, order_by)
-        keys = [decode(e.cursor) for e in edges]
+        edges, keys = await _edges(root, info, label, rel, direction, edge_cls, where, order_by)
         start, stop = window(keys, first, after)
         return conn_cls(edges=edges[start:stop], page_info=page_info(keys, start, stop),
                         total_count=len(edges))

@@ -6,6 +6,10 @@ from .model import BOOL, DATE, FLOAT, INT, NAME_PROPS, NODES, RELS, STRING
 LADYBUG_TYPES = {STRING: "STRING", INT: "INT64", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}
 
 
+#: the label of Neo4j's write-lock node, never committed (see orggraph/engine/neo4j.py)
+WRITE_LOCK_LABEL = "OrggraphWriteLock"
+
+
 def neo4j_statements() -> list[str]:
     """Constraints and indexes for Neo4j 5 (community edition: uniqueness only)."""
     out = ["CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"]
@@ -19,6 +23,9 @@ def neo4j_statements() -> list[str]:
     for rel in RELS:
         out.append(f"CREATE INDEX {rel.name.lower()}_dataset IF NOT EXISTS "
                    f"FOR ()-[r:{rel.name}]-() ON (r.dataset)")
+    # The graph's write lock (orggraph/engine/neo4j.py): unique, so writers wait for each other.
+    out.append(f"CREATE CONSTRAINT orggraph_write_lock IF NOT EXISTS FOR (l:{WRITE_LOCK_LABEL}) "
+               "REQUIRE l.name IS UNIQUE")
     return out
 
 

@@ -26,9 +26,8 @@ WRITE_RETRY_SECONDS = 5.0
 # validates against, and computes stale facts from, the graph the previous one committed
 # (Neo4j reads are read-committed; without this, two loads interleave into a mixed graph).
 # The node is never committed, so no reader ever sees it.
-LOCK_LABEL = "OrggraphWriteLock"
-LOCK_SCHEMA = (f"CREATE CONSTRAINT orggraph_write_lock IF NOT EXISTS "
-               f"FOR (l:{LOCK_LABEL}) REQUIRE l.name IS UNIQUE")
+# The constraint is among the schema's statements (schema/ddl.py).
+LOCK_LABEL = ddl.WRITE_LOCK_LABEL
 TAKE_LOCK = f"CREATE (:{LOCK_LABEL} {{name: $name}})"
 DROP_LOCK = f"MATCH (l:{LOCK_LABEL} {{name: $name}}) DELETE l"
 LOCK_NAME = "graph"
@@ -85,7 +84,7 @@ class Neo4jEngine(Engine):
         return f"Neo4j at {self.uri} (database {self.database})"
 
     def ensure_schema(self) -> None:
-        for statement in [*ddl.neo4j_statements(), LOCK_SCHEMA]:
+        for statement in ddl.neo4j_statements():
             self._driver.execute_query(statement, database_=self.database)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
