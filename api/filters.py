@@ -155,6 +155,9 @@ class Compiler:
                 continue
             if op == "in_" and not value:
                 out.append("false")  # nothing is in an empty list
+            elif op in ("contains", "starts_with") and value == "":
+                # every text holds the empty text; LadybugDB's CONTAINS '' is false, Neo4j's true
+                out.append(f"{self.var}.{prop} IS NOT NULL")
             elif folded and op == "in_":  # LadybugDB takes no parameters inside list comprehensions
                 out.append("(" + " OR ".join(f"{ref} = toLower({self.param(v)})" for v in value) + ")")
             else:

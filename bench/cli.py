@@ -21,6 +21,8 @@ def bench(
                                           help="Markdown file whose generated section is replaced."),
     workdir: Optional[Path] = typer.Option(None, "--workdir", help="Where the data and databases go "
                                            "(default: a temporary folder); generated data is reused."),
+    warmup: float = typer.Option(30.0, "--warmup", help="Seconds of questions asked on each engine before "
+                                 "any is timed (a server's JIT and caches are warm; see docs/BENCHMARKS.md)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the raw numbers as JSON."),
 ) -> None:
     """Measure load, queries, GraphQL, charts and memory on each engine; write a Markdown report.
@@ -40,13 +42,16 @@ def bench(
         raise OrggraphError(f"--engines: unknown {', '.join(unknown) or '(none given)'}; use embedded,neo4j")
     if not 0 < scale <= 10:
         raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
+    if warmup < 0:
+        raise OrggraphError(f"--warmup must be 0 or more seconds, got {warmup}")
     if runs < 1:
         raise OrggraphError(f"--runs must be 1 or more, got {runs}")
     err = Console(stderr=True)
     out = Console(width=None if sys.stdout.isatty() else 200)
     with tempfile.TemporaryDirectory(prefix="orggraph-bench-") as temporary:
         folder = workdir or Path(temporary)
-        report = run_all(scale, chosen, runs, folder, log=lambda s: err.print(s, highlight=False))
+        report = run_all(scale, chosen, runs, folder, log=lambda s: err.print(s, highlight=False),
+                         warmup=warmup)
     for name, result in report["engines"].items():
         if "error" in result:
             err.print(f"[red]{name} failed:[/red] {result['error'][-1500:]}", highlight=False)

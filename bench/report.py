@@ -43,10 +43,11 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "load_average": load}
 
 
-def run_engine(engine: str, data: Path, workdir: Path, runs: int, log: Callable[[str], None]) -> dict:
+def run_engine(engine: str, data: Path, workdir: Path, runs: int, log: Callable[[str], None],
+               warmup: float = 30.0) -> dict:
     """One engine in its own process (so ru_maxrss is that engine's); returns its JSON."""
     command = [sys.executable, "-m", "orggraph.bench.measure", "--engine", engine, "--data", str(data),
-               "--workdir", str(workdir / engine), "--runs", str(runs)]
+               "--workdir", str(workdir / engine), "--runs", str(runs), "--warmup", str(warmup)]
     log(f"measuring {engine} ...")
     done = subprocess.run(command, capture_output=True, text=True)
     for line in done.stdout.splitlines():
@@ -56,14 +57,14 @@ def run_engine(engine: str, data: Path, workdir: Path, runs: int, log: Callable[
 
 
 def run_all(scale: float, engines: list[str], runs: int, workdir: Path,
-            log: Callable[[str], None] = lambda s: None) -> dict:
+            log: Callable[[str], None] = lambda s: None, warmup: float = 30.0) -> dict:
     data = workdir / f"data-{scale:g}"
     if not (data / "units.synthetic.csv").is_file():
         log(f"generating a synthetic Norway at scale {scale:g} in {data} ...")
         generate(data, scale)
-    results = {engine: run_engine(engine, data, workdir, runs, log) for engine in engines}
+    results = {engine: run_engine(engine, data, workdir, runs, log, warmup) for engine in engines}
     return {"date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "scale": scale,
-            "runs": runs, "machine": machine(), "engines": results}
+            "runs": runs, "warmup": warmup, "machine": machine(), "engines": results}
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -118,11 +119,12 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
     for label, key, targeted in QUERY_ROWS:
         suffix = f", target p95 < {TARGET_QUERY_P95_MS:g} ms" if targeted else ""
         add(f"{label}: p50 / p95 ms{suffix}", lambda r, k=key: _ms(_get(r, "queries", k)))
-    add(f"GraphQL ratio, chain of command p50 (target ≤ {TARGET_GRAPHQL_RATIO:g})",
+    add(f"GraphQL ratio, chain of command p50, server time (target ≤ {TARGET_GRAPHQL_RATIO:g})",
         lambda r: (_num(_get(r, "graphql", "ratio_p50"), ".2f")
                    + f" ({_ms(_get(r, 'graphql', 'graphql'))} vs {_ms(_get(r, 'graphql', 'direct'))} ms)")
         if _get(r, "graphql", "ratio_p50") is not None else (_get(r, "graphql", "error") or "–")[:120])
     add("GraphQL overhead per request, p50 (ms)", lambda r: _num(_get(r, "graphql", "overhead_p50_ms"), ".2f"))
+    add("GraphQL with the in-process HTTP client (httpx): p50 / p95 ms", lambda r: _ms(_get(r, "graphql", "with_client")))
     neo4j_direct = _get(report["engines"].get("neo4j", {}), "graphql", "direct", "p50_ms")
     add("GraphQL p50 ÷ Neo4j's direct p50, same question", lambda r: _num(
         _get(r, "graphql", "graphql", "p50_ms") / neo4j_direct
@@ -194,7 +196,8 @@ def markdown(report: dict, notes: str = "") -> str:
     header = ["measure", *engines]
     load = m.get("load_average")
     parts = [
-        f"## Run of {report['date']}: scale {report['scale']:g}, {report['runs']} runs per query",
+        f"## Run of {report['date']}: scale {report['scale']:g}, {report['runs']} runs per query"
+        + (f", after {report['warmup']:g} s of warm-up per engine" if report.get("warmup") else ""),
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB memory, {m['os']}, "
         f"Python {m['python']}" + (f"; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"

@@ -227,6 +227,12 @@ def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
     return index
 
 
+def is_current(engine: "Engine") -> bool:
+    """Whether the engine has an index built for its present generation (nothing is built here)."""
+    index = _indexes.get(engine)
+    return index is not None and index.generation == engine.generation
+
+
 def forget(engine: "Engine") -> None:
     _indexes.pop(engine, None)
     _asked.pop(engine, None)

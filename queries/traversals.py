@@ -77,6 +77,7 @@ STRATEGY: dict[str, dict[str, str]] = {
     "direct_reports": {"ladybug": "index", "neo4j": "statement"},
     "neighbours": {"ladybug": "index", "neo4j": "statement"},
     "dependents": {"ladybug": "index", "neo4j": "statement"},
+    "search_by_name": {"ladybug": "index", "neo4j": "statement"},
 }
 CHAIN_MAX_DEPTH = 30  # as the statement's *1..30
 
@@ -96,6 +97,23 @@ def _index(name: str, engine: "Engine"):
         return None
     from . import line_index
     return line_index.current(engine)
+
+
+#: named queries answered wholly from the line index when it is current: the step each one takes
+FROM_INDEX = {"chain_of_command": "chain_of_command", "span_of_control": "span_of_control",
+              "subordinates": "direct_reports", "within": "neighbours", "impact": "dependents"}
+
+
+def answers_from_memory(engine: "Engine", name: str) -> bool:
+    """Whether `name` would now be answered from a current line index, without a statement.
+
+    Such an answer takes microseconds and never waits on the database, so the API runs it on
+    its event loop instead of handing it to a thread (api/context.py)."""
+    step = FROM_INDEX.get(name)
+    if step is None or _strategy(step, engine) != "index":
+        return False
+    from . import line_index
+    return line_index.is_current(engine)
 
 
 def _direct_reports(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
@@ -157,6 +175,16 @@ def _span_of_control(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     if index is not None:
         return index.span_of_control(p["id"], p["as_of"], p["include_dotted"])
     return _statement(engine, "span_of_control", p)
+
+
+def _search_by_name(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    index = _index("search_by_name", engine)
+    if index is not None:
+        from .name_search import for_index
+        search = for_index(index)
+        if search.usable:
+            return search.search(p["text"], p["as_of"], p["first"])
+    return _statement(engine, "search_by_name", p)
 
 
 # Parties and members are affected by an ending, but do not end with it: the search stops there.
@@ -232,6 +260,7 @@ QUERIES = [
     # header, parameters and Cypher text come from chain_of_command.cypher and span_of_control.cypher
     NamedQuery("chain_of_command", "", [], runner=_chain_of_command),
     NamedQuery("span_of_control", "", [], runner=_span_of_control),
+    NamedQuery("search_by_name", "", [], runner=_search_by_name),
     # the one-hop steps: from the line index where STRATEGY says so, else their .cypher files
     NamedQuery("direct_reports", "", [], runner=_direct_reports),
     NamedQuery("neighbours", "", [], runner=_neighbours),

@@ -16,6 +16,7 @@ HOST="127.0.0.1"
 PORT="${ORGGRAPH_NEO4J_PORT:-7687}"
 HEAP="${ORGGRAPH_NEO4J_HEAP:-1g}"
 PAGECACHE="${ORGGRAPH_NEO4J_PAGECACHE:-256m}"
+TX_MEMORY="${ORGGRAPH_NEO4J_TX_MEMORY:-}"
 START_TIMEOUT="${ORGGRAPH_NEO4J_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${ORGGRAPH_NEO4J_STOP_TIMEOUT:-60}"
 JAVA="${JAVA:-java}"
@@ -67,6 +68,9 @@ Environment:
   ORGGRAPH_NEO4J_PORT     Bolt port on $HOST (now $PORT)
   ORGGRAPH_NEO4J_HEAP     JVM max heap (now $HEAP)
   ORGGRAPH_NEO4J_PAGECACHE  page cache size (now $PAGECACHE)
+  ORGGRAPH_NEO4J_TX_MEMORY  memory all open transactions may hold, e.g. 10g, 0 = no limit
+                           (now ${TX_MEMORY:-the default, 70 % of the heap}); a load at
+                           national scale is one transaction of several GB
   ORGGRAPH_NEO4J_START_TIMEOUT / ORGGRAPH_NEO4J_STOP_TIMEOUT  seconds (now $START_TIMEOUT / $STOP_TIMEOUT)
   ORGGRAPH_NEO4J_JAVA_OPTS  extra JVM options
   JAVA, MVN               java and mvn commands (now $JAVA, $MVN)
@@ -215,7 +219,7 @@ cmd_start() {
 
   say "starting Neo4j 5.26 on bolt://$HOST:$PORT (home $NEO4J_HOME_DIR)"
   local t0=$SECONDS
-  ORGGRAPH_NEO4J_PAGECACHE="$PAGECACHE" nohup "$JAVA" "${JVM_OPTS[@]}" ${extra[@]+"${extra[@]}"} \
+  ORGGRAPH_NEO4J_PAGECACHE="$PAGECACHE" ORGGRAPH_NEO4J_TX_MEMORY="$TX_MEMORY" nohup "$JAVA" "${JVM_OPTS[@]}" ${extra[@]+"${extra[@]}"} \
     -cp "$LIB_DIR/*" "$MAIN" "$NEO4J_HOME_DIR" "$HOST:$PORT" \
     >"$LOG_FILE" 2>&1 </dev/null &
   local pid=$!

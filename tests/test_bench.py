@@ -134,14 +134,16 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
     from orggraph.bench.report import QUERY_ROWS
     output = tmp_path / "BENCHMARKS.md"
     bench(scale=0.002, engines="embedded,neo4j", runs=5, output=output, workdir=tmp_path / "work",
-          json_out=None)
+          json_out=None, warmup=0.5)
     report = bench.last_report
     assert set(report["engines"]) == {"embedded", "neo4j"}
     for name, result in report["engines"].items():
         assert "error" not in result, result.get("error")
         numbers = [result["load"]["seconds"], result["load"]["rows_per_second"], result["load"]["ratio_to_bulk"],
                    result["bulk"]["seconds"], result["bulk"]["rows_per_second"], result["chart"]["seconds"],
-                   result["memory"]["python_peak_rss_mb"], result["graphql"]["ratio_p50"]]
+                   result["memory"]["python_peak_rss_mb"], result["graphql"]["ratio_p50"],
+                   result["graphql"]["with_client"]["p50_ms"]]
+        assert result["warm_up"]["calls"] > 0 and result["warm_up"]["seconds"] >= 0.5
         numbers += [result["queries"][key][p] for _, key, _ in QUERY_ROWS for p in ("p50_ms", "p95_ms")]
         numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
         assert all(isinstance(n, (int, float)) and n >= 0 for n in numbers), (name, numbers)
@@ -156,7 +158,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
     if os.environ.get("ORGGRAPH_NEO4J_HOME"):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
-    for needle in ("scale 0.002", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
+    for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
                    "GraphQL ratio", "org chart", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()

@@ -7,6 +7,8 @@
 // HOME       data and logs go here (else $ORGGRAPH_NEO4J_HOME, else ./neo4j-home)
 // HOST:PORT  Bolt listen address (else $ORGGRAPH_NEO4J_LISTEN, else 127.0.0.1:7687)
 // $ORGGRAPH_NEO4J_PAGECACHE  page cache size, default 256m
+// $ORGGRAPH_NEO4J_TX_MEMORY  memory all transactions may hold (dbms.memory.transaction.total.max),
+//                            e.g. 10g; 0 means no limit. Default: Neo4j's own (70 % of the heap).
 //
 // Bolt only (no HTTP), no TLS, auth disabled: a driver may send any credentials.
 // The database used is the default one, "neo4j". SIGTERM (or Ctrl-C) shuts the
@@ -38,6 +40,7 @@ public class Main {
         Path home = Path.of(pick(args, 0, "ORGGRAPH_NEO4J_HOME", "neo4j-home")).toAbsolutePath();
         String listenText = pick(args, 1, "ORGGRAPH_NEO4J_LISTEN", "127.0.0.1:7687");
         String pageCache = pick(null, -1, "ORGGRAPH_NEO4J_PAGECACHE", "256m");
+        String txMemory = pick(null, -1, "ORGGRAPH_NEO4J_TX_MEMORY", "");
 
         SocketAddress listen = parseAddress(listenText);
         Files.createDirectories(home);
@@ -45,7 +48,7 @@ public class Main {
         out.printf("orggraph-neo4j: starting Neo4j 5.26 (embedded), home %s, bolt %s%n", home, listen);
         long started = System.nanoTime();
 
-        DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 // Neo4j's user log (startup, errors) on stdout; the debug log goes to HOME/logs/debug.log.
                 .setUserLogProvider(new Log4jLogProvider(System.out))
                 .setConfig(GraphDatabaseSettings.initial_default_database, DATABASE)
@@ -65,7 +68,13 @@ public class Main {
                 // Bolt's Netty event loops wait a 5 s quiet period each on shutdown (about 10 s in all);
                 // 1 s keeps `neo4j.sh stop` quick. Internal setting, harmless if it ever goes away.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 1)
-                .build();
+                ;
+        if (!txMemory.isEmpty()) {
+            // orggraph loads a whole load in one transaction (all or nothing): at national scale
+            // that holds several GB of transaction state, over the 70 %-of-heap default.
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.parse(txMemory));
+        }
+        DatabaseManagementService service = builder.build();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("orggraph-neo4j: shutting down");

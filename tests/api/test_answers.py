@@ -113,6 +113,12 @@ def test_lists_filter_sort_and_page(asgi):
     assert ids({"validFrom": {"gte": "2020-01-01"}, "id": {"in": []}}) == []
     # a value that looks like Cypher stays a value
     assert ids({"name": {"eq": "x' OR 1=1 //"}}) == []
+    # the empty text is in every name, on both engines (LadybugDB's own CONTAINS '' is false)
+    every = ids({})
+    assert len(every) == 7
+    assert ids({"name": {"contains": ""}}) == every == ids({"name": {"startsWith": ""}})
+    assert ids({"name": {"contains": "", "ignoreCase": True}}) == every
+    assert ids({"fte": {"isNull": True}, "name": {"contains": ""}}) == ids({"fte": {"isNull": True}})
 
 
 def test_search_ignores_case_and_diacritics(asgi):

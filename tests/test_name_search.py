@@ -1,0 +1,89 @@
+"""search_by_name from the line index gives the statement's rows: the same `first` names in
+(name, id) order, ignoring case, on every date, after writes too."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orggraph.loader.load import load
+from orggraph.queries import line_index, traversals
+from orggraph.queries.name_search import NameSearch
+
+from conftest import DATA, ROOT
+
+DAYS = [dt.date(2004, 6, 1), dt.date(2018, 6, 1), dt.date(2022, 1, 1)]
+
+
+def _texts(engine) -> list[str]:
+    names = sorted(r["name"] for r in engine.read(
+        "MATCH (n) WHERE coalesce(n.name, n.title) IS NOT NULL RETURN coalesce(n.name, n.title) AS name"))
+    picked = names[:: max(1, len(names) // 25)]
+    texts = {"", "kommune", "KOMMUNE", "å", "Ø", "æ", "nothing-has-this", "e", " ", "-"}
+    for name in picked:
+        texts |= {name, name.upper(), name[1:4], name[-3:].lower(), name.split()[0]}
+    return sorted(texts)
+
+
+@pytest.mark.parametrize("dataset", [DATA / "valid", ROOT / "data" / "seeds"], ids=["test-data", "seeds"])
+def test_search_from_the_index_gives_the_statements_rows(engine, dataset, monkeypatch):
+    if engine.dialect != "ladybug":
+        pytest.skip("the index is LadybugDB's strategy; Neo4j runs the statement (compared in test_queries)")
+    load(engine, [dataset])
+    line_index.current(engine, build_now=True)
+    compared = found = 0
+    for text in _texts(engine):
+        for day in DAYS:
+            for first in (1, 3, 20):
+                answers = []
+                for strategy in ("statement", "index"):
+                    monkeypatch.setitem(traversals.STRATEGY["search_by_name"], engine.dialect, strategy)
+                    answers.append(engine.query("search_by_name", text=text, as_of=day, first=first))
+                assert answers[0] == answers[1], (text, day, first)
+                compared += 1
+                found += bool(answers[0])
+    assert found > compared // 3
+
+
+def test_search_follows_a_write(engine):
+    if engine.dialect != "ladybug":
+        pytest.skip("the index is LadybugDB's strategy")
+    load(engine, [DATA / "valid"])
+    line_index.current(engine, build_now=True)
+    day = dt.date(2022, 1, 1)
+    before = engine.query("search_by_name", text="zebra", as_of=day)
+    assert before == []
+    some = engine.read("MATCH (n:Unit) RETURN n.id AS id ORDER BY n.id LIMIT 1")[0]["id"]
+    engine.write(lambda tx: tx.run("MATCH (n:Unit {id: $id}) SET n.name = 'Zebraavdelinga'", {"id": some}))
+    line_index.current(engine, build_now=True)
+    assert engine.query("search_by_name", text="ZEBRA", as_of=day) == [
+        {"id": some, "type": "Unit", "name": "Zebraavdelinga"}]
+
+
+def test_the_search_walks_names_in_order_and_stops_early():
+    every = {f"n{i}": ("Unit", name, None, dt.date(2010, 1, 1) if i % 2 else None)
+             for i, name in enumerate(["Åsen", "Berg", "berg", "Bergen berg", "", "Aberg", None])}
+    search = NameSearch(every)
+    day = dt.date(2020, 1, 1)
+    # n0 Åsen, n2 berg and n4 "" are valid; n1, n3, n5 ended in 2010; n6 has no name
+    assert [r["name"] for r in search.search("BERG", day, 10)] == ["berg"]
+    assert [r["name"] for r in search.search("BERG", dt.date(2005, 1, 1), 10)] == [
+        "Aberg", "Berg", "Bergen berg", "berg"]
+    assert [r["name"] for r in search.search("berg", dt.date(2005, 1, 1), 2)] == ["Aberg", "Berg"]
+    # code-point order of (name, id), each name once, ended periods left out
+    assert [r["id"] for r in search.search("berg", day, 10)] == \
+        [i for _, i in sorted((n, i) for i, (_, n, _, to) in every.items()
+                              if n is not None and "berg" in n.lower() and to is None)]
+    assert len(search.search("", day, 2)) == 2
+    assert search.search("berg", day, 0) == []
+    assert search.search("\x00", day, 5) == []
+
+
+def test_the_empty_text_finds_every_valid_name_on_both_engines(engine):
+    load(engine, [DATA / "valid"])
+    day = dt.date(2022, 1, 1)
+    named = engine.read("MATCH (n) WHERE coalesce(n.name, n.title) IS NOT NULL "
+                        "AND (n.valid_from IS NULL OR n.valid_from <= $d) AND (n.valid_to IS NULL OR n.valid_to >= $d) "
+                        "RETURN n.id AS id", {"d": day})
+    found = engine.query("search_by_name", text="", as_of=day, first=1000)
+    assert sorted(r["id"] for r in found) == sorted(r["id"] for r in named) and len(found) > 10
