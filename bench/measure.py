@@ -238,6 +238,11 @@ def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
                 lambda i: engine.query("subordinates", id=i, depth=3, as_of=AS_OF), sample["areas"], slow, 1)
             out[f"within/{strategy}"] = latencies(
                 lambda i: engine.query("within", id=i, steps=2, as_of=AS_OF), line, slow, 1)
+        for strategy in ("statement", "index") if engine.dialect == "ladybug" else ():
+            traversals.STRATEGY["search_by_name"][engine.dialect] = strategy
+            out[f"search_by_name/{strategy}"] = latencies(
+                lambda w: engine.query("search_by_name", text=w, as_of=AS_OF), sample["words"],
+                max(5, runs // 4), 1)
     finally:
         for name, value in saved.items():
             traversals.STRATEGY[name].update(value)

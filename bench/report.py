@@ -152,7 +152,9 @@ def strategy_rows(report: dict) -> list[tuple[str, list[str]]]:
                         "(before on LadybugDB)"),
                        ("subordinates/index", "subordinates depth 3, steps from the line index (after)"),
                        ("within/statement", "within 2 steps, one `neighbours` statement per step (before)"),
-                       ("within/index", "within 2 steps, steps from the line index (after)")]:
+                       ("within/index", "within 2 steps, steps from the line index (after)"),
+                       ("search_by_name/statement", "search by name, the statement (before on LadybugDB)"),
+                       ("search_by_name/index", "search by name, from the line index's names (after)")]:
         out.append((label + ": p50 / p95 ms", [_ms(_get(r, "strategies", key)) for r in engines]))
     out.append(("line index: build after a write (s) / entries",
                 [f"{_num(_get(r, 'strategies', 'index_build_seconds'), '.2f')} / "

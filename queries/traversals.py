@@ -24,6 +24,9 @@ run the same way: "statement" on Neo4j, "index" on LadybugDB, where the line ind
 also holds every relationship (so `subordinates`, `within`, `impact` and
 `connection` answer from memory there once it is built).
 
+`search_by_name` runs the same way ("index" on LadybugDB: name_search.py searches the names the
+line index holds).
+
 All give the same rows and honour `as_of` on every node and relationship.
 """
 from __future__ import annotations

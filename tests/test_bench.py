@@ -151,7 +151,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
     for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
-                "within/index"):
+                "within/index", "search_by_name/statement", "search_by_name/index"):
         assert key in report["engines"]["embedded"]["strategies"], key
     assert report["engines"]["embedded"]["graphql"]["overhead_p50_ms"] is not None
     assert report["engines"]["embedded"]["strategies"]["index_build_seconds"] >= 0
