@@ -17,7 +17,9 @@ Facts from the graph sit at the location "the database", the mutation's own
 items at "input". Validation runs twice, without and with the change, and only
 the problems the change introduces are reported: an old inconsistency in the
 data never blocks an unrelated write. Writes use the loader's generated
-statements (`upsert_statement`, `create_rel_statement`).
+statements (`upsert_statement`, `create_rel_statement`), and declare what they touch
+(`tx.touched`: the node written, or both ends of the relationship; a node's relationships
+that end with it are incident to it), so the line index is refreshed for just those ids.
 """
 from __future__ import annotations
 
@@ -182,6 +184,7 @@ def create_node(engine: Engine, label: str, fields: dict[str, Any], tx: Tx) -> d
           reader)
     assert item is not None  # no item means the parser reported a problem
     row = _node_row(label, item.props)
+    tx.touched([row["id"]])
     tx.run(upsert_statement(engine, label), {"rows": [row]})
     return {"type": label, **row}
 
@@ -205,6 +208,7 @@ def update_node(engine: Engine, label: str, node_id: str, fields: dict[str, Any]
           Parsed(nodes=[item] if item else [], rels=rels, problems=problems), reader)
     assert item is not None
     row = _node_row(label, item.props)
+    tx.touched([row["id"]])
     tx.run(upsert_statement(engine, label), {"rows": [row]})
     return {"type": label, **row}
 
@@ -240,6 +244,7 @@ def end_node(engine: Engine, label: str, node_id: str, valid_to: dt.date, source
           Parsed(nodes=[item] if item else [], rels=kept + closed, problems=problems), reader)
     assert item is not None
     row = _node_row(label, item.props)
+    tx.touched([row["id"]])
     tx.run(upsert_statement(engine, label), {"rows": [row]})
     params = {"id": node_id, "day": valid_to, "source": source, "dataset": DATASET}
     sets = closing(engine)
@@ -275,6 +280,7 @@ def add_rel(engine: Engine, rel_type: str, source: str, target: str, fields: dic
     row = {"source": source, "target": target,
            "p": {p.name: item.props.get(p.name) for p in rel.all_props}}
     statement = create_rel_statement(engine, rel_type, ends[source].label, ends[target].label)
+    tx.touched([source, target])
     created = tx.run(statement, {"rows": [row]})[0]["created"]
     if created != 1:
         raise RuntimeError(f"{rel_type} {source} → {target}: created {created} relationships, not 1")
@@ -318,6 +324,7 @@ def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from:
     nodes = list(ends.values())
     check(Parsed(nodes=nodes, rels=[stored]), Parsed(nodes=nodes, rels=[item], problems=problems),
           reader, (source, target))
+    tx.touched([source, target])
     tx.run(f"{match} SET r.valid_to = {engine.typed('$valid_to', DATE)}, "
            f"r.source = {engine.typed('$new_source', STRING)}, r.dataset = {engine.typed('$dataset', STRING)}",
            {**params, "valid_to": valid_to, "new_source": new_source, "dataset": DATASET})

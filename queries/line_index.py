@@ -11,21 +11,35 @@ node and relationship as the Cypher does: the line of command (`chain_of_command
 `span_of_control`) and the one-hop steps the traversals repeat (`direct_reports`,
 `neighbours`, `dependents`, `nodes_by_id`).
 
-It is a cache rebuilt on write: an index is tied to the engine's `generation`,
-which every write transaction bumps (on begin and on end, committed or not), so
-the first query after a write builds a new one. Building reads every node and
-relationship (seconds at national scale), so `traversals` builds it only once a
-process has asked a second time in one generation; a one-off query (the CLI) runs
-the Cypher instead. Only the embedded engine uses it: its database has one process,
-so no write can bypass `Engine.write`. A Neo4j server has other clients.
+It is a cache tied to the engine's `generation`, which every write transaction bumps (on
+begin and on end, committed or not). After a write it is brought up to date in one of two ways:
+
+* refreshed (`refresh`), when every write since the index was current committed and declared
+  what it touched (`Tx.touched`, recorded by `Engine.touched_since`), and those ids are at most
+  `REFRESH_MAX`: the touched nodes are read again by primary key, and all relationships incident
+  to them by two statements per node anchored on it; their old entries are removed from every
+  structure at both ends of each relationship and the new ones added. A write's declared ids must
+  cover its changes: each node it writes or deletes, an end of each relationship it adds, changes
+  or deletes. The API's mutations declare (api/writes.py); the result equals a fresh build
+  (tests/test_line_index.py compares the two after random mutations). This costs milliseconds.
+* rebuilt otherwise (a load, an undeclared or rolled-back write, too many ids, a write that ran
+  while refreshing): the index is dropped and the next question builds a new one. Building
+  reads every node and relationship (seconds at national scale), so `traversals` builds it only
+  once a process has asked a second time in one generation; a one-off query (the CLI) runs the
+  Cypher instead.
+
+Only the embedded engine uses it: its database has one process, so no write can bypass
+`Engine.write`. A Neo4j server has other clients. A refresh changes the index in place, so no
+question may use it on another thread meanwhile (the API's Gate serialises every call on LadybugDB).
 """
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine, Row
@@ -48,19 +62,65 @@ class LineIndex:
     down: dict[str, list[tuple[str, bool, Day, Day]]] = field(default_factory=dict)
     #: headed id → [(post, valid_from, valid_to)]
     heads: dict[str, list[tuple[str, Day, Day]]] = field(default_factory=dict)
-    #: post → [(person name, capacity, valid_from, valid_to)]
-    holders: dict[str, list[tuple[Optional[str], Optional[str], Day, Day]]] = field(default_factory=dict)
+    #: post → [(person name, capacity, valid_from, valid_to, person)]
+    holders: dict[str, list[tuple[Optional[str], Optional[str], Day, Day, str]]] = field(default_factory=dict)
     #: every node: id → (type, name or title, valid_from, valid_to)
     every: dict[str, tuple[str, Optional[str], Day, Day]] = field(default_factory=dict)
     #: id → [(other end, relationship type, outgoing, kind, valid_from, valid_to)], every relationship
     links: dict[str, list[tuple[str, str, bool, Optional[str], Day, Day]]] = field(default_factory=dict)
     build_seconds: float = 0.0
+    #: how many times it was refreshed after writes (see `refresh`), and how long the last took
+    refreshes: int = 0
+    refresh_seconds: float = 0.0
 
     @property
     def size(self) -> int:
         return len(self.nodes) + sum(map(len, self.up.values())) + sum(map(len, self.down.values())) \
             + sum(map(len, self.heads.values())) + sum(map(len, self.holders.values())) \
             + len(self.every) + sum(map(len, self.links.values()))
+
+    # --- building and refreshing -----------------------------------------------------------
+
+    def add_node(self, node_id: str, label: str, text: Optional[str], valid_from: Day, valid_to: Day) -> None:
+        self.every[node_id] = (label, text, valid_from, valid_to)
+        if label in LINE_TYPES:
+            self.nodes[node_id] = self.every[node_id]
+
+    def add_rel(self, source: str, rel: str, target: str, kind: Optional[str], capacity: Optional[str],
+                valid_from: Day, valid_to: Day) -> None:
+        """One relationship into every structure it belongs in (its ends are already added)."""
+        self.links.setdefault(source, []).append((target, rel, True, kind, valid_from, valid_to))
+        self.links.setdefault(target, []).append((source, rel, False, kind, valid_from, valid_to))
+        if rel == "PART_OF" or rel == "REPORTS_TO":
+            line = rel == "PART_OF" or kind == "line"
+            if line:
+                self.up.setdefault(source, []).append((target, valid_from, valid_to))
+            self.down.setdefault(target, []).append((source, line, valid_from, valid_to))
+        elif rel == "HEADS":  # always from a Post
+            self.heads.setdefault(target, []).append((source, valid_from, valid_to))
+        elif rel == "HOLDS":  # always from a Person
+            self.holders.setdefault(target, []).append(
+                (self.every[source][1], capacity, valid_from, valid_to, source))
+
+    def remove(self, ids: set[str]) -> None:
+        """Forget these nodes and every relationship with an end among them, at both ends; a list
+        left empty goes, so the structures equal those of an index built without them."""
+        neighbours = {entry[0] for node_id in ids for entry in self.links.get(node_id, ())} - ids
+        for node_id in ids:
+            for structure in (self.every, self.nodes, self.up, self.down, self.heads, self.holders, self.links):
+                structure.pop(node_id, None)  # type: ignore[attr-defined]
+        # the other end sits first in up, down, heads and links entries, last in holders'
+        for structure, other in ((self.up, 0), (self.down, 0), (self.heads, 0), (self.links, 0),
+                                 (self.holders, -1)):
+            for node_id in neighbours:
+                entries = structure.get(node_id)  # type: ignore[attr-defined]
+                if entries is None:
+                    continue
+                kept = [entry for entry in entries if entry[other] not in ids]
+                if not kept:
+                    del structure[node_id]  # type: ignore[attr-defined]
+                elif len(kept) != len(entries):
+                    structure[node_id] = kept  # type: ignore[index]
 
     # --- the questions ---------------------------------------------------------------------
 
@@ -93,11 +153,11 @@ class LineIndex:
         node_type, name = self.nodes[node_id][:2]
         heads = [post for post, f, t in self.heads.get(node_id, ())
                  if _ok(f, t, day) and self._valid(post, day)] or [None]
-        own = [(who, capacity) for who, capacity, f, t in self.holders.get(node_id, ())
+        own = [(who, capacity) for who, capacity, f, t, _ in self.holders.get(node_id, ())
                if _ok(f, t, day)] or [(None, None)]
         rows = []
         for post in heads:
-            held = [(who, capacity) for who, capacity, f, t in self.holders.get(post, ())
+            held = [(who, capacity) for who, capacity, f, t, _ in self.holders.get(post, ())
                     if _ok(f, t, day)] if post else []
             for holder, capacity in held or [(None, None)]:
                 for own_holder, own_capacity in own:
@@ -169,52 +229,92 @@ DEPENDENT_TYPES = frozenset(("DEPENDS_ON", "PART_OF", "BELONGS_TO", "HEADS", "ME
 LINE_TYPES = ("Unit", "Post", "Organisation")
 
 
+NODE_COLUMNS = "n.id, label(n), coalesce(n.name, n.title), n.valid_from, n.valid_to"
+REL_COLUMNS = "a.id, label(r), b.id, r.kind, r.capacity, r.valid_from, r.valid_to"
+
+
+def _reader(engine: "Engine") -> Callable[..., list[tuple]]:
+    return getattr(engine, "read_tuples", None) or (
+        lambda cypher, params=None: [tuple(row.values()) for row in engine.read(cypher, params)])
+
+
 def build(engine: "Engine") -> LineIndex:
     """Read every node and relationship with its period (two statements, LadybugDB's dialect)."""
     started = time.perf_counter()
-    read = getattr(engine, "read_tuples", None) or (
-        lambda cypher: [tuple(row.values()) for row in engine.read(cypher)])
+    read = _reader(engine)
     index = LineIndex(engine.generation)
     days: dict[Day, Day] = {}  # one date object per distinct date: a million rows share a few thousand
     day = lambda value: days.setdefault(value, value)  # noqa: E731
-    every, links = index.every, index.links
-    for node_id, label, text, valid_from, valid_to in read(
-            "MATCH (n) RETURN n.id, label(n), coalesce(n.name, n.title), n.valid_from, n.valid_to"):
-        every[node_id] = (label, text, day(valid_from), day(valid_to))
-        if label in LINE_TYPES:
-            index.nodes[node_id] = every[node_id]
-    up, down = index.up, index.down
+    for node_id, label, text, valid_from, valid_to in read(f"MATCH (n) RETURN {NODE_COLUMNS}"):
+        index.add_node(node_id, label, text, day(valid_from), day(valid_to))
     for source, rel, target, kind, capacity, valid_from, valid_to in read(
-            "MATCH (a)-[r]->(b) RETURN a.id, label(r), b.id, r.kind, r.capacity, r.valid_from, r.valid_to"):
-        valid_from, valid_to = day(valid_from), day(valid_to)
-        links.setdefault(source, []).append((target, rel, True, kind, valid_from, valid_to))
-        links.setdefault(target, []).append((source, rel, False, kind, valid_from, valid_to))
-        if rel == "PART_OF" or rel == "REPORTS_TO":
-            line = rel == "PART_OF" or kind == "line"
-            if line:
-                up.setdefault(source, []).append((target, valid_from, valid_to))
-            down.setdefault(target, []).append((source, line, valid_from, valid_to))
-        elif rel == "HEADS":  # always from a Post
-            index.heads.setdefault(target, []).append((source, valid_from, valid_to))
-        elif rel == "HOLDS":  # always from a Person
-            index.holders.setdefault(target, []).append((every[source][1], capacity, valid_from, valid_to))
+            f"MATCH (a)-[r]->(b) RETURN {REL_COLUMNS}"):
+        index.add_rel(source, rel, target, kind, capacity, day(valid_from), day(valid_to))
     index.build_seconds = time.perf_counter() - started
     return index
 
 
-# --- one index per engine, rebuilt after writes ----------------------------------------------
+def _nodes_by_id_cypher() -> str:
+    """Nodes by id, one branch per node table anchored on its primary key (an unlabelled
+    `MATCH (n) WHERE n.id IN $ids` scans every table; see queries/ladybug/nodes_by_id.cypher)."""
+    from orggraph.schema import NODES
+    branches = []
+    for node in NODES:
+        names = [f"n.{p.name}" for p in node.all_props if p.name in ("name", "title")]
+        text = (f"coalesce({', '.join(names)})" if len(names) > 1 else names[0]) if names \
+            else "CAST(NULL AS STRING)"
+        branches.append(f"UNWIND $ids AS wanted MATCH (n:{node.label} {{id: wanted}}) "
+                        f"RETURN n.id, label(n), {text}, n.valid_from, n.valid_to")
+    return " UNION ALL ".join(branches)
+
+
+def refresh(index: LineIndex, engine: "Engine", ids: Iterable[str]) -> None:
+    """Bring `index` up to date for `ids` in place: every node among them and every relationship
+    with an end among them are read again (one statement for the nodes, by primary key per table,
+    then two per node found, anchored on it: out and in) and replace what the index held for them,
+    in every structure and at both ends of each relationship. An id no longer in the graph goes,
+    with its relationships. Anything the writes changed must be a node in `ids` or a relationship
+    with an end in `ids` (Tx.touched); then the index equals one built afresh."""
+    ids = set(ids)
+    if not ids:
+        return
+    read = _reader(engine)
+    wanted = sorted(ids)
+    nodes = read(_nodes_by_id_cypher(), {"ids": wanted})
+    rels: list[tuple] = []
+    for node_id, label, *_ in nodes:
+        anchor = f"MATCH (a:{label} {{id: $id}})"  # the label comes from the database's own tables
+        rels += read(f"{anchor}-[r]->(b) RETURN {REL_COLUMNS}", {"id": node_id})
+        # in: a relationship between two of the ids is read once, as its source's out
+        rels += [(source, rel, target, *rest) for target, rel, source, *rest in read(
+            f"{anchor}<-[r]-(b) RETURN {REL_COLUMNS}", {"id": node_id}) if source not in ids]
+    index.remove(ids)
+    for row in nodes:
+        index.add_node(*row)
+    for row in rels:
+        index.add_rel(*row)
+
+
+# --- one index per engine, refreshed or rebuilt after writes -----------------------------------
 
 #: build the index at this many questions in one generation (1: at once)
 BUILD_AT = 2
+#: refresh for at most this many touched ids (two statements each, ~1–3 ms); more: rebuild
+REFRESH_MAX = 1000
 _indexes: "weakref.WeakKeyDictionary[Any, LineIndex]" = weakref.WeakKeyDictionary()
 _asked: "weakref.WeakKeyDictionary[Any, tuple[int, int]]" = weakref.WeakKeyDictionary()
+_refreshing = threading.Lock()
 
 
 def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
-    """The engine's index if it is current; built when asked often enough, else None."""
+    """The engine's index if it is current, or refreshed to be; built when asked often enough, else None."""
     index = _indexes.get(engine)
     if index is not None and index.generation == engine.generation:
         return index
+    if index is not None:
+        index = _carried(engine, index)
+        if index is not None:
+            return index
     generation, asked = _asked.get(engine, (engine.generation, 0))
     asked = asked + 1 if generation == engine.generation else 1
     _asked[engine] = (engine.generation, asked)
@@ -231,6 +331,34 @@ def is_current(engine: "Engine") -> bool:
     """Whether the engine has an index built for its present generation (nothing is built here)."""
     index = _indexes.get(engine)
     return index is not None and index.generation == engine.generation
+
+
+def _carried(engine: "Engine", index: LineIndex) -> LineIndex | None:
+    """`index` refreshed to the engine's generation, if every write since it was current committed
+    and declared the few ids it touched; else None, and the index is dropped (a rebuild follows)."""
+    with _refreshing:
+        if _indexes.get(engine) is not index:  # another thread dropped or replaced it meanwhile
+            return None
+        generation = engine.generation
+        if index.generation == generation:  # another thread refreshed it meanwhile
+            return index
+        touched = engine.touched_since(index.generation)
+        if touched is None or len(touched) > REFRESH_MAX:
+            _indexes.pop(engine, None)
+            return None
+        started = time.perf_counter()
+        try:
+            refresh(index, engine, touched)
+        except BaseException:
+            _indexes.pop(engine, None)  # half refreshed: never kept
+            raise
+        if engine.generation != generation:  # a write ran while refreshing: the reads may be mixed
+            _indexes.pop(engine, None)
+            return None
+        index.generation = generation
+        index.refreshes += 1
+        index.refresh_seconds = time.perf_counter() - started
+        return index
 
 
 def forget(engine: "Engine") -> None:

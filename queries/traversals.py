@@ -11,9 +11,9 @@ keep the visited set here. Round trips equal the depth asked for.
 * "statement": the Cypher file as it is (one round trip). Neo4j expands the few
   upward paths from its unique-index anchor lazily, so this is fastest there.
 * "index": the line index (line_index.py), a cache of the line of command with
-  every period, rebuilt after writes. LadybugDB plans the statement as scans of
-  whole tables (~200 ms at 200 000 units); from the index the answer takes
-  microseconds. Until the index is built (see line_index.BUILD_AT) the statement runs.
+  every period, refreshed after a small API write and rebuilt after others. LadybugDB
+  plans the statement as scans of whole tables (~200 ms at 200 000 units); from the
+  index the answer takes microseconds. Until the index is built (see line_index.BUILD_AT) the statement runs.
 * "hops" (chain_of_command only): one `chain_step` per level, breadth-first.
   Fine on Neo4j; on LadybugDB each step is itself a scan (an UNWIND of ids
   finds the ids by primary key, but the hop after it is a hash join over the whole

@@ -11,7 +11,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Protocol, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 from orggraph.errors import QueryTimeout
 
@@ -24,6 +24,9 @@ class Tx(Protocol):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]: ...
 
+    def touched(self, ids: Iterable[str]) -> None:
+        """Declare ids whose node or relationships this transaction may change (see Engine.touched_since)."""
+
 
 class Engine(ABC):
     #: which per-engine query override folder applies ("neo4j" or "ladybug")
@@ -33,6 +36,30 @@ class Engine(ABC):
     #: bumped when a write transaction begins and ends; a cache built from reads (the
     #: line index in orggraph.queries.line_index) is valid while this is unchanged
     generation: int = 0
+    #: how many writes `touched_since` remembers
+    WRITES_KEPT = 64
+
+    def _wrote(self, before: int, touched: Optional[frozenset[str]]) -> None:
+        """Record a write that ran from generation `before` to the current one. `touched`: the ids
+        it declared (Tx.touched), if it committed and declared; None otherwise."""
+        log = self.__dict__.setdefault("_writes", {})
+        log[before] = (self.generation, touched)
+        while len(log) > self.WRITES_KEPT:
+            del log[next(iter(log))]
+
+    def touched_since(self, generation: int) -> Optional[set[str]]:
+        """Every id the writes since `generation` declared they touched, if each of them committed
+        and declared; None when one did not (or rolled back, or is too long ago to remember)."""
+        log = self.__dict__.get("_writes", {})
+        ids: set[str] = set()
+        while generation != self.generation:
+            if generation not in log:
+                return None
+            generation, touched = log[generation]
+            if touched is None:
+                return None
+            ids |= touched
+        return ids
 
     @abstractmethod
     def ensure_schema(self) -> None:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import ladybug
 
@@ -68,6 +68,16 @@ class _Tx:
     def __init__(self, engine: "EmbeddedEngine"):
         self._engine = engine
         self._folder: tempfile.TemporaryDirectory | None = None
+        #: the ids the work declared it touched; None until it declares any (then it must declare all)
+        self.declared: set[str] | None = None
+
+    def touched(self, ids: Iterable[str]) -> None:
+        """Declare that this transaction may change these nodes or relationships incident to them.
+        A write that declares promises its declared ids cover every change it makes; then the line
+        index is refreshed for just those ids after it commits (queries/line_index.py)."""
+        if self.declared is None:
+            self.declared = set()
+        self.declared.update(ids)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._engine._execute(cypher, params)
@@ -182,7 +192,9 @@ class EmbeddedEngine(Engine):
 
     def write(self, work: Callable[[Any], T]) -> T:
         with self._mutex:
+            before = self.generation
             self.generation += 1
+            touched = None  # what a committed write declared (Tx.touched); None: anything may have changed
             try:
                 self._execute("BEGIN TRANSACTION")
                 tx = _Tx(self)
@@ -194,9 +206,11 @@ class EmbeddedEngine(Engine):
                 finally:
                     tx.close()
                 self._execute("COMMIT")
+                touched = None if tx.declared is None else frozenset(tx.declared)
                 return result
             finally:
                 self.generation += 1
+                self._wrote(before, touched)
 
     def read_tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
         """Rows as plain tuples in column order, for bulk reads (no per-row dicts)."""

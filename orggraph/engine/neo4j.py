@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
@@ -56,6 +56,9 @@ class _Tx:
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         self._engine.round_trips += 1
         return _rows(self._tx.run(cypher, params or {}))
+
+    def touched(self, ids: Iterable[str]) -> None:
+        """Nothing caches on a Neo4j server's writes (it has other clients): nothing to record."""
 
 
 class Neo4jEngine(Engine):

@@ -1,0 +1,265 @@
+"""The line index follows small writes by refreshing the ids they touched, and stays exactly what a
+fresh build would be: after random API mutations (create, update and end nodes, add and end
+relationships, on many dates), every structure equals one built afresh and every traversal answers
+as the Cypher statements do. Writes that do not declare, touch too much or roll back drop it."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from functools import partial
+
+import pytest
+
+from orggraph.api import writes
+from orggraph.api.errors import InvalidWrite
+from orggraph.config import Settings
+from orggraph.engine import open_engine
+from orggraph.loader.load import load
+from orggraph.queries import line_index, traversals
+from orggraph.schema import REL_BY_NAME
+
+from conftest import DATA, ROOT
+
+STRUCTURES = ("nodes", "up", "down", "heads", "holders", "every", "links")
+SOURCE = "tests/test_line_index.py"
+
+
+@pytest.fixture
+def embedded(tmp_path, monkeypatch):
+    monkeypatch.setattr(line_index, "BUILD_AT", 1)
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path / "g.lbdb"))
+    try:
+        yield engine
+    finally:
+        line_index.forget(engine)
+        engine.close()
+
+
+def _shape(index: line_index.LineIndex) -> dict:
+    """Every structure, order-insensitive (lists as multisets); an empty list counts as absent."""
+    out = {}
+    for name in STRUCTURES:
+        structure = getattr(index, name)
+        if name in ("nodes", "every"):
+            out[name] = dict(structure)
+        else:
+            out[name] = {key: Counter(entries) for key, entries in structure.items() if entries}
+    return out
+
+
+def _assert_fresh(engine) -> line_index.LineIndex:
+    """The engine's current index equals a fresh build, structure by structure."""
+    index = line_index.current(engine)
+    assert index is not None and index.generation == engine.generation
+    fresh, kept = _shape(line_index.build(engine)), _shape(index)
+    for name in STRUCTURES:
+        if kept[name] != fresh[name]:
+            extra = {k: v for k, v in kept[name].items() if fresh[name].get(k) != v}
+            missing = {k: v for k, v in fresh[name].items() if kept[name].get(k) != v}
+            pytest.fail(f"{name} differs: refreshed has {extra}, a fresh build has {missing}")
+    assert index.size == line_index.build(engine).size
+    return index
+
+
+def _canonical(rows):
+    return sorted((sorted(r.items(), key=str) for r in rows), key=str)
+
+
+def _assert_answers(engine, ids: list[str], days: list[dt.date], monkeypatch) -> None:
+    """Traversals from the index give what the Cypher statements give."""
+    for node_id in ids:
+        for day in days:
+            asks = {"chain_of_command": {"id": node_id}, "span_of_control": {"id": node_id, "include_dotted": True},
+                    "direct_reports": {"ids": [node_id], "include_dotted": False},
+                    "neighbours": {"ids": [node_id]}, "dependents": {"ids": [node_id]}}
+            for name, params in asks.items():
+                answers = []
+                for strategy in ("index", "statement"):
+                    monkeypatch.setitem(traversals.STRATEGY[name], "ladybug", strategy)
+                    answers.append(_canonical(engine.query(name, as_of=day, **params)))
+                assert answers[0] == answers[1], (name, node_id, day)
+
+
+# --- random mutations -------------------------------------------------------------------------------
+
+LABELS = ("Unit", "Post", "Person", "Organisation")
+RELS = ("PART_OF", "REPORTS_TO", "HEADS", "HOLDS", "MEMBER_OF", "DEPENDS_ON", "BELONGS_TO")
+DAYS = [dt.date(2016, 1, 1), dt.date(2019, 6, 1), dt.date(2021, 3, 1), dt.date(2022, 1, 1),
+        dt.date(2023, 7, 1), dt.date(2024, 12, 31)]
+
+
+def _ids_by_label(engine) -> dict[str, list[str]]:
+    index = line_index.build(engine)
+    out: dict[str, list[str]] = {}
+    for node_id, (label, *_rest) in sorted(index.every.items()):
+        out.setdefault(label, []).append(node_id)
+    return out
+
+
+def _open_rels(engine) -> list[tuple]:
+    return sorted(engine.read_tuples(
+        "MATCH (a)-[r]->(b) WHERE r.valid_to IS NULL RETURN label(r), a.id, b.id, r.valid_from"), key=str)
+
+
+def _fields(rng: random.Random, label: str, n: int) -> dict:
+    start = rng.choice([None, *DAYS[:3]])
+    fields = {"id": f"rnd-{label.lower()}-{n}", "source": SOURCE, "valid_from": start}
+    fields["title" if label == "Post" else "name"] = f"{label} {n}"
+    if label == "Unit":
+        fields["kind"] = rng.choice(["unit", "section", "team"])
+    if label == "Organisation":
+        fields["kind"] = "municipality"
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _mutation(engine, rng: random.Random, n: int):
+    """One random API mutation, as the GraphQL resolvers call it."""
+    ids = _ids_by_label(engine)
+    what = rng.choice(["create", "update", "update", "end", "add", "add", "add", "end_rel"])
+    if what == "create":
+        label = rng.choice(LABELS)
+        return partial(writes.create_node, engine, label, _fields(rng, label, n))
+    if what in ("update", "end"):
+        label = rng.choice([lab for lab in LABELS if ids.get(lab)])
+        node_id = rng.choice(ids[label])
+        if what == "end":
+            return partial(writes.end_node, engine, label, node_id, rng.choice(DAYS), SOURCE, rng.random() < 0.8)
+        text = "title" if label == "Post" else "name"
+        fields = rng.choice([{text: f"renamed {n}"}, {"valid_from": rng.choice(DAYS[:2])},
+                             {"valid_to": rng.choice(DAYS[2:])}, {"valid_from": None}])
+        return partial(writes.update_node, engine, label, node_id, {**fields, "source": SOURCE})
+    if what == "add":
+        rel_type = rng.choice(RELS)
+        pairs = [(s, t) for s, t in REL_BY_NAME[rel_type].pairs if ids.get(s) and ids.get(t)]
+        source_label, target_label = rng.choice(pairs)
+        fields = {"source": SOURCE, "valid_from": rng.choice(DAYS[2:5])}
+        if rng.random() < 0.2:
+            fields["valid_to"] = DAYS[5]
+        if rel_type == "REPORTS_TO":
+            fields["kind"] = rng.choice(["line", "dotted"])
+        if rel_type == "HOLDS":
+            fields["capacity"] = rng.choice(["ordinary", "acting"])
+        return partial(writes.add_rel, engine, rel_type, rng.choice(ids[source_label]),
+                       rng.choice(ids[target_label]), fields)
+    rel_type, source, target, valid_from = rng.choice(_open_rels(engine))
+    day = max(valid_from or DAYS[0], rng.choice(DAYS))
+    return partial(writes.end_rel, engine, rel_type, source, target, valid_from, day, SOURCE)
+
+
+@pytest.mark.parametrize("seed, dataset", [(1, DATA / "valid"), (2, DATA / "valid"), (3, ROOT / "data" / "seeds")],
+                         ids=["test-data-1", "test-data-2", "seeds"])
+def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dataset, monkeypatch):
+    engine = embedded
+    load(engine, [dataset])
+    _assert_fresh(engine)
+    rng = random.Random(seed)
+    committed = refreshed = 0
+    for n in range(60):
+        index = line_index._indexes[engine]
+        before = index.refreshes
+        try:
+            engine.write(_mutation(engine, rng, n))
+            committed += 1
+        except InvalidWrite:  # rolled back: the index goes, and is built again
+            assert line_index.current(engine) is not index
+            continue
+        if rng.random() < 0.3:  # a second write before anyone asks: both are refreshed together
+            try:
+                engine.write(_mutation(engine, rng, 1000 + n))
+            except InvalidWrite:
+                assert line_index.current(engine) is not index
+                continue
+        current = _assert_fresh(engine)
+        assert current is index and current.refreshes == before + 1  # refreshed, not rebuilt
+        refreshed += 1
+        if n % 10 == 0:
+            sample = sorted(current.nodes)[:: max(1, len(current.nodes) // 8)]
+            _assert_answers(engine, sample, [DAYS[1], DAYS[3], DAYS[5]], monkeypatch)
+    assert committed >= 20 and refreshed >= 15, (committed, refreshed)
+
+
+def test_a_deleted_node_leaves_the_index_at_both_ends(embedded):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    index = _assert_fresh(engine)
+    assert "hjemmetjeneste" in index.links and any(e[0] == "hjemmetjeneste" for e in index.links["helse"])
+
+    def delete(tx):
+        tx.touched(["hjemmetjeneste"])
+        tx.run("MATCH (u:Unit {id: 'hjemmetjeneste'}) DETACH DELETE u")
+    engine.write(delete)
+    index = _assert_fresh(engine)
+    assert index.refreshes == 1 and "hjemmetjeneste" not in index.every
+    assert all(e[0] != "hjemmetjeneste" for entries in index.links.values() for e in entries)
+
+
+def test_a_person_renamed_is_renamed_among_the_holders(embedded):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    _assert_fresh(engine)
+    person = engine.read_tuples("MATCH (p:Person)-[:HOLDS]->(:Post) RETURN p.id LIMIT 1")[0][0]
+    engine.write(partial(writes.update_node, engine, "Person", person, {"name": "Ny Navnesen", "source": SOURCE}))
+    index = _assert_fresh(engine)
+    assert any(entry[0] == "Ny Navnesen" for entries in index.holders.values() for entry in entries)
+
+
+def test_writes_that_cannot_be_refreshed_drop_the_index(embedded, monkeypatch):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    index = _assert_fresh(engine)
+    # undeclared: anything may have changed
+    engine.write(lambda tx: tx.run("MATCH (u:Unit {id: 'rehab'}) SET u.name = 'Rehab'"))
+    assert line_index.current(engine) is not index
+    index = _assert_fresh(engine)
+    assert index.every["rehab"][1] == "Rehab"
+
+    # rolled back after declaring: never patched
+    def fails(tx):
+        tx.touched(["rehab"])
+        tx.run("MATCH (u:Unit {id: 'rehab'}) SET u.name = 'Never'")
+        raise RuntimeError("changed my mind")
+    with pytest.raises(RuntimeError):
+        engine.write(fails)
+    assert line_index.current(engine) is not index
+    index = _assert_fresh(engine)
+    assert index.every["rehab"][1] == "Rehab"
+
+    # too many ids
+    monkeypatch.setattr(line_index, "REFRESH_MAX", 1)
+    engine.write(lambda tx: tx.touched(["rehab", "kjokken"]))
+    assert line_index.current(engine) is not index
+    index = _assert_fresh(engine)
+
+    # one undeclared write among declared ones: the chain is broken
+    monkeypatch.setattr(line_index, "REFRESH_MAX", 1000)
+    engine.write(lambda tx: tx.touched(["rehab"]))
+    engine.write(lambda tx: tx.run("MATCH (u:Unit {id: 'kjokken'}) SET u.name = 'Kjøkken'"))
+    engine.write(lambda tx: tx.touched(["rehab"]))
+    assert line_index.current(engine) is not index
+    assert _assert_fresh(engine).every["kjokken"][1] == "Kjøkken"
+
+
+def test_the_loader_drops_the_index(embedded):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    index = _assert_fresh(engine)
+    load(engine, [ROOT / "data" / "seeds"])
+    assert line_index.current(engine) is not index
+    _assert_fresh(engine)
+
+
+def test_touched_since_remembers_only_committed_declared_writes(embedded):
+    engine = embedded
+    start = engine.generation
+    engine.write(lambda tx: tx.touched(["a"]))
+    middle = engine.generation
+    engine.write(lambda tx: tx.touched(["b", "c"]))
+    assert engine.touched_since(start) == {"a", "b", "c"}
+    assert engine.touched_since(middle) == {"b", "c"}
+    assert engine.touched_since(engine.generation) == set()
+    engine.write(lambda tx: None)  # declared nothing
+    assert engine.touched_since(start) is None
+    for _ in range(engine.WRITES_KEPT + 1):
+        engine.write(lambda tx: tx.touched(["d"]))
+    assert engine.touched_since(middle) is None  # too long ago to remember
