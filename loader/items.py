@@ -8,9 +8,10 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, NODE_BY_LABEL,
+from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, MAX_NAME, MAX_TEXT, NODE_BY_LABEL,
                              NODE_BY_SECTION, REL_BY_NAME, STRING, NodeType, Prop, RelType,
                              max_length, rels_from, rels_into)
 
@@ -21,6 +22,7 @@ _ID = re.compile(ID_PATTERN)
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls (often mis-decoded
 # Windows-1252). Unpaired surrogates are refused where text comes in (yamlsource, the API body).
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SHORTEST_LIMIT = min(MAX_NAME, MAX_TEXT)  # no text this short is too long
 
 
 def text_problem(value: str, name: str = "") -> str | None:
@@ -81,9 +83,11 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if not isinstance(value, str):
                 hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
                 return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
-            problem = text_problem(value, prop.name)
-            if problem:
-                return None, problem
+            # short clean text, nearly all of it, needs no closer look
+            if len(value) > _SHORTEST_LIMIT or _BAD_CHAR.search(value):
+                problem = text_problem(value, prop.name)
+                if problem:
+                    return None, problem
         elif kind == INT:
             if from_text:
                 value = int(value)
@@ -121,6 +125,25 @@ def _suggest(word: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+@lru_cache(maxsize=None)  # per node type, asked for every entry
+def _node_shape(label: str) -> tuple[dict[str, Prop], dict[str, RelType], dict[str, RelType], list[str]]:
+    """The fields an entry may give, its inline relationships forward and reverse, and the
+    fields it must have."""
+    node_type = NODE_BY_LABEL[label]
+    fields = {p.name: p for p in node_type.all_props if p.name not in LOADER_SET}
+    forward = {r.key: r for r in rels_from(label)}
+    reverse = {r.reverse_key: r for r in rels_into(label)}
+    return fields, forward, reverse, [p.name for p in node_type.all_props if p.required]
+
+
+@lru_cache(maxsize=None)
+def _rel_shape(name: str) -> tuple[dict[str, Prop], list[str]]:
+    """The properties a relationship may give, and those it must have."""
+    rel = REL_BY_NAME[name]
+    return ({p.name: p for p in rel.all_props if p.name not in LOADER_SET},
+            [p.name for p in rel.all_props if p.required])
+
+
 class DocumentParser:
     """Parse one YAML document (or the rows of one CSV file) into a Parsed."""
 
@@ -128,6 +151,7 @@ class DocumentParser:
         self.file, self.dataset, self.default_source = file, dataset, default_source
         self.from_text = from_text
         self.out = Parsed()
+        self._last_where = Location(file, 0)
 
     def problem(self, line: int, field_name: str, message: str) -> None:
         self.out.problems.append(Problem(Location(self.file, line), field_name, message))
@@ -137,50 +161,57 @@ class DocumentParser:
             self.problem(line, where_prefix, f"each entry must be a mapping of fields, got {item!r}")
             return
         lines = getattr(item, "key_lines", {})
+        fields, forward, reverse, required = _node_shape(node_type.label)
+        from_text = self.from_text
         props: dict[str, Any] = {}
-        forward = {r.key: r for r in rels_from(node_type.label)}
-        reverse = {r.reverse_key: r for r in rels_into(node_type.label)}
         inline: list[tuple[str, RelType, bool, Any]] = []
         for key, value in item.items():
-            key_line = lines.get(str(key), line)
-            prop = node_type.prop(str(key))
-            if prop is not None and prop.name not in LOADER_SET:
-                converted, error = convert(prop, value, self.from_text)
+            name = str(key)
+            prop = fields.get(name)
+            if prop is not None:
+                converted, error = convert(prop, value, from_text)
                 if error:
-                    self.problem(key_line, str(key), error)
+                    self.problem(lines.get(name, line), name, error)
                 props[prop.name] = converted
             elif key in forward:
-                inline.append((str(key), forward[key], False, value))
+                inline.append((name, forward[key], False, value))
             elif key in reverse:
-                inline.append((str(key), reverse[key], True, value))
+                inline.append((name, reverse[key], True, value))
             else:
-                allowed = [p.name for p in node_type.all_props if p.name not in LOADER_SET]
-                allowed += list(forward) + list(reverse)
-                self.problem(key_line, str(key), f"{node_type.label} has no field {key!r}"
-                             + _suggest(str(key), allowed))
+                allowed = list(fields) + list(forward) + list(reverse)
+                self.problem(lines.get(name, line), name, f"{node_type.label} has no field {key!r}"
+                             + _suggest(name, allowed))
         props.setdefault("source", self.default_source)
         props["dataset"] = self.dataset
         # a given but invalid value is reported already; an explicit null counts as missing
-        missing = [p.name for p in node_type.all_props if p.required and props.get(p.name) is None
-                   and item.get(p.name) is None]
-        for name in missing:
-            hint = " (or a top-level `source:` for the file)" if name == "source" else ""
-            self.problem(line, name, f"{node_type.label} needs {name!r}{hint}")
+        for name in required:
+            if props.get(name) is None and item.get(name) is None:
+                hint = " (or a top-level `source:` for the file)" if name == "source" else ""
+                self.problem(line, name, f"{node_type.label} needs {name!r}{hint}")
         if props.get("id") is None:
             return
-        self.out.nodes.append(NodeItem(node_type.label, props, Location(self.file, line), dict(lines)))
+        where = self._where(line)
+        self.out.nodes.append(NodeItem(node_type.label, props, where, dict(lines)))
         for key, rel, is_reverse, value in inline:
             self.inline_rels(props, rel, is_reverse, key, value, lines.get(key, line))
 
+    def _where(self, line: int) -> Location:
+        """Location of `line`; an entry and its inline relationships share one (it is frozen)."""
+        if self._last_where.line != line:
+            self._last_where = Location(self.file, line)
+        return self._last_where
+
     def inline_rels(self, owner: dict, rel: RelType, is_reverse: bool, key: str, value: Any,
                     line: int) -> None:
-        entries = value if isinstance(value, list) else [value]
-        entry_lines = getattr(value, "item_lines", None) or [line] * len(entries)
         if self.from_text and isinstance(value, str):  # CSV: several ids separated by ;
             entries = [v.strip() for v in value.split(";") if v.strip()]
             entry_lines = [line] * len(entries)
+        else:
+            entries = value if isinstance(value, list) else [value]
+            entry_lines = getattr(value, "item_lines", None) or [line] * len(entries)
+        many = len(entries) > 1
         for index, (entry, entry_line) in enumerate(zip(entries, entry_lines)):
-            label = f"{key}[{index}]" if len(entries) > 1 else key
+            label = f"{key}[{index}]" if many else key
             if isinstance(entry, str):
                 other, extra = entry, {}
             elif isinstance(entry, dict):
@@ -198,13 +229,13 @@ class DocumentParser:
 
     def rel(self, rel: RelType, source: str, target: str, fields: dict, line: int, label: str,
             lines: dict[str, int], inherited_source: str | None) -> None:
+        known, required = _rel_shape(rel.name)
         props: dict[str, Any] = {}
         for key, value in fields.items():
-            prop = rel.prop(str(key))
-            if prop is None or prop.name in LOADER_SET:
-                allowed = [p.name for p in rel.all_props if p.name not in LOADER_SET]
+            prop = known.get(str(key))
+            if prop is None:
                 self.problem(lines.get(str(key), line), f"{label}.{key}",
-                             f"{rel.name} has no property {key!r}" + _suggest(str(key), allowed))
+                             f"{rel.name} has no property {key!r}" + _suggest(str(key), list(known)))
                 continue
             converted, error = convert(prop, value, self.from_text)
             if error:
@@ -212,10 +243,10 @@ class DocumentParser:
             props[prop.name] = converted
         props.setdefault("source", inherited_source or self.default_source)
         props["dataset"] = self.dataset
-        for prop in rel.all_props:
-            if prop.required and props.get(prop.name) is None and prop.name not in fields:
-                self.problem(line, f"{label}.{prop.name}", f"{rel.name} needs {prop.name!r}")
-        self.out.rels.append(RelItem(rel.name, source, target, props, Location(self.file, line), label))
+        for name in required:
+            if props.get(name) is None and name not in fields:
+                self.problem(line, f"{label}.{name}", f"{rel.name} needs {name!r}")
+        self.out.rels.append(RelItem(rel.name, source, target, props, self._where(line), label))
 
     def relationship_entry(self, item: Any, line: int, label: str) -> None:
         if not isinstance(item, dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Callable, Iterator
 
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_SECTION
@@ -36,6 +37,39 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
+def csv_rows(text: str, problem: Callable[[int, str, str], None]
+             ) -> Iterator[tuple[int, dict[str, str], bool]]:
+    """(line, non-empty cells by column, more cells than columns?) for each row, exactly as
+    csv.DictReader would give them (blank rows skipped; a repeated column's last cell wins),
+    built without DictReader's per-row dict. A CSV error ends the rows as a problem at the line
+    DictReader's line_num then says: the last row read, or the blank row before the bad one."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 0
+    try:
+        header = next(reader, None)
+        line = reader.line_num
+        if header is None:
+            return
+        width = len(header)
+        plain = len(set(header)) == width
+        for row in reader:
+            line = reader.line_num  # what DictReader says if skipping blank rows fails
+            while not row:
+                row = next(reader, None)
+                if row is None:
+                    return
+            line = reader.line_num
+            if plain:
+                cells = {k: v for k, v in zip(header, row) if v}
+            else:
+                given = dict(zip(header, row))
+                given.update(dict.fromkeys(header[len(row):]))
+                cells = {k: v for k, v in given.items() if v}
+            yield line, cells, len(row) > width
+    except csv.Error as exc:
+        problem(line or 1, "", f"CSV: {exc}")
+
+
 def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
     """`<section>[.anything].csv`: one entry per row; header names fields, empty cells are absent."""
     dataset = path.stem
@@ -45,24 +79,20 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
         parser.problem(1, "", f"a CSV file is named after its section: {section!r} is none of "
                        + ", ".join([*NODE_BY_SECTION, "relationships"]))
         return dataset, parser.out
+    node_type = NODE_BY_SECTION.get(section)
     text, problems = read_text(path, name)
     if text is None:
         parser.out.problems += problems
         return dataset, parser.out
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        for row in reader:
-            line = reader.line_num
-            item = Mapping({k: v for k, v in row.items() if k is not None and v not in ("", None)})
-            item.line, item.key_lines = line, {}
-            if None in row:
-                parser.problem(line, "", "more cells than the header has columns")
-            if section == "relationships":
-                parser.relationship_entry(item, line, f"row {line}")
-            else:
-                parser.node(NODE_BY_SECTION[section], item, line, f"row {line}")
-    except csv.Error as exc:
-        parser.problem(reader.line_num or 1, "", f"CSV: {exc}")
+    for line, cells, too_many in csv_rows(text, parser.problem):
+        item = Mapping(cells)
+        item.line, item.key_lines = line, {}
+        if too_many:
+            parser.problem(line, "", "more cells than the header has columns")
+        if section == "relationships":
+            parser.relationship_entry(item, line, f"row {line}")
+        else:
+            parser.node(node_type, item, line, f"row {line}")
     return dataset, parser.out
 
 

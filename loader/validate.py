@@ -81,18 +81,29 @@ def validate(parsed: Parsed, lookup: Lookup | None = None,
 
 
 def _periods(nodes: list[NodeItem], rels: list[RelItem], add) -> None:
-    for thing, field_prefix, where in [(n, "", n.at("valid_to")) for n in nodes] + \
-            [(r, r.field + ".", r.where) for r in rels]:
-        start, end = thing.props.get("valid_from"), thing.props.get("valid_to")
-        if start and end and end < start:
-            add(Problem(where, field_prefix + "valid_to",
-                        f"period ends ({end}) before it starts ({start})"))
+    for node in nodes:
+        backwards = _backwards(node.props)
+        if backwards:
+            add(Problem(node.at("valid_to"), "valid_to", backwards))
+    for rel in rels:
+        backwards = _backwards(rel.props)
+        if backwards:
+            add(Problem(rel.where, rel.field + ".valid_to", backwards))
+
+
+def _backwards(props: dict) -> str | None:
+    start, end = props.get("valid_from"), props.get("valid_to")
+    return f"period ends ({end}) before it starts ({start})" if start and end and end < start else None
 
 
 def _references(rels: list[RelItem], known: dict[str, Known], dates: dict[str, dt.date],
                 add) -> None:
     for rel in rels:
         rel_type = REL_BY_NAME[rel.type]
+        props = rel.props
+        # most relationships have no period and no dated rule: no day to check an end on
+        undated = not props.get("valid_from") and not props.get("valid_to") and \
+            (rel.type not in DATED_RULES or rel.source not in dates)
         for end, node_id, allowed in (("source", rel.source, rel_type.sources),
                                       ("target", rel.target, rel_type.targets)):
             node = known.get(node_id)
@@ -103,6 +114,8 @@ def _references(rels: list[RelItem], known: dict[str, Known], dates: dict[str, d
                 add(Problem(rel.where, rel.field,
                             f"{node_id!r} is {_a(node.label)}; {rel.type} {end} must be "
                             + " or ".join(allowed)))
+                continue
+            if undated:
                 continue
             for day, why in _check_days(rel, end, dates):
                 if not node.exists_on(day):
@@ -134,11 +147,11 @@ def _check_days(rel: RelItem, end: str, dates: dict[str, dt.date]) -> Iterable[t
 def _duplicate_rels(rels: list[RelItem], add) -> None:
     seen: dict[tuple, RelItem] = {}
     for rel in rels:
-        if rel.key in seen:
+        key = rel.key
+        first = seen.setdefault(key, rel)
+        if first is not rel:
             add(Problem(rel.where, rel.field, f"{rel.type} {rel.source} → {rel.target} is stated twice "
-                        f"(also at {seen[rel.key].where})"))
-        else:
-            seen[rel.key] = rel
+                        f"(also at {first.where})"))
 
 
 def _holders(rels: list[RelItem], add) -> None:

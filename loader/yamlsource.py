@@ -32,7 +32,18 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
+# libyaml's parser, when PyYAML has it, is several times faster and its nodes carry the same
+# marks. It accepts some text PyYAML refuses (tabs inside flow mappings and plain scalars, `?` in
+# flow context): such text, and any text libyaml refuses, goes to PyYAML, whose verdict stands.
+# tests/test_yamlsource.py compares the two on mutated input files.
+LIBYAML_DIFFERS = re.compile("[\t?]")
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
+def _mapping(loader: Any, node: yaml.MappingNode) -> Mapping:
     loader.flatten_mapping(node)
     out = Mapping()
     out.line = node.start_mark.line + 1
@@ -47,14 +58,14 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     return out
 
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
+def _sequence(loader: Any, node: yaml.SequenceNode) -> Sequence:
     out = Sequence(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     # An impossible date such as 2017-06-31 stays text, so validation reports it at its field.
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -62,7 +73,7 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-def _str(loader: _Loader, node: yaml.ScalarNode) -> str:
+def _str(loader: Any, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
     surrogate = SURROGATE.search(value)
     if surrogate:  # only an escape such as "\ud800" makes one; no database can store it
@@ -72,10 +83,11 @@ def _str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:str", _str)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:str", _str)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
@@ -96,6 +108,11 @@ def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     text, problems = read_text(path, name)
     if text is None:
         return None, problems
+    if not LIBYAML_DIFFERS.search(text):
+        try:
+            return yaml.load(text, Loader=_FastLoader), []
+        except Exception:  # noqa: BLE001 - libyaml words its errors its own way: let PyYAML's say it
+            pass
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:

@@ -50,6 +50,16 @@ def test_csv_rows_are_checked_with_their_line():
     assert [(p.where.line, p.field) for p in problems] == [(3, "name"), (4, "fte")]
 
 
+def test_csv_lines_after_blank_rows_quoted_newlines_and_a_bad_field(tmp_path):
+    # the lines csv.DictReader gives: a row's last line; for a CSV error, the blank row before it
+    units = tmp_path / "units.lines.csv"
+    units.write_text('id,name,kind,source\n\nu1,"two\nlines",nope,s\n\n\nu2,,unit,s\nu3,Tre,unit\n'
+                     f'\nu4,{"x" * 140_000},unit,s\n', encoding="utf-8")
+    problems = problems_of(units)
+    assert [(p.where.line, p.field) for p in problems] == [(4, "kind"), (7, "name"), (8, "source"), (9, "")]
+    assert problems[-1].message == "CSV: field larger than field limit (131072)"
+
+
 def test_file_that_is_not_utf8(tmp_path):
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes("units:\n  - {id: u, name: Bj\xf8rn, kind: unit}\n".encode("latin-1"))
