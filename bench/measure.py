@@ -321,6 +321,10 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
         return json.dumps({"query": CHAIN_QUERY, "variables": {"id": node_id, "asOf": AS_OF.isoformat()}}).encode()
 
     async def measure() -> tuple[dict, dict, dict]:
+        async with app.router.lifespan_context(app):  # as a server starts and stops the app
+            return await timed_requests()
+
+    async def timed_requests() -> tuple[dict, dict, dict]:
         posts = {node_id: asgi_post(app, body(node_id)) for node_id in line}
         for node_id in line[:3]:
             await posts[node_id]()
