@@ -17,19 +17,32 @@ from .validate import Known, validate
 from .write import LoadReport, Progress, plan_size, write_items
 
 
+#: above this many ids to resolve, one read of every node beats lookups by id (5 000 a statement)
+SCAN_ABOVE = 20_000
+
+
 def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
     """Resolve ids the files do not define from what the graph already holds.
 
-    Answers are remembered, so validation and the label look-up after it ask the graph once."""
+    Answers are remembered, so validation and the label look-up after it ask the graph once.
+    A reload of national data names every id the graph holds: then the graph is read whole, once."""
     asked: dict[str, Known | None] = {}
+    whole = False  # every node of the graph is in `asked`
+
+    def remember(rows: list[dict]) -> None:
+        for row in rows:
+            asked[row["id"]] = Known(row["type"], row["valid_from"], row["valid_to"], None)
 
     def lookup(ids: list[str]) -> dict[str, Known]:
-        new = [i for i in ids if i not in asked]
+        nonlocal whole
+        new = [] if whole else [i for i in ids if i not in asked]
+        if len(new) > SCAN_ABOVE:
+            remember(engine.query("every_node"))
+            whole, new = True, []
         for start in range(0, len(new), 5000):
             chunk = new[start:start + 5000]
             asked.update(dict.fromkeys(chunk))
-            for row in engine.query("nodes_by_id", ids=chunk):
-                asked[row["id"]] = Known(row["type"], row["valid_from"], row["valid_to"], None)
+            remember(engine.query("nodes_by_id", ids=chunk))
         return {i: asked[i] for i in ids if asked.get(i) is not None}
     return lookup
 

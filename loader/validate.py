@@ -40,7 +40,7 @@ def overlaps(a_from, a_to, b_from, b_to) -> bool:
 
 
 def _a(label: str) -> str:
-    return ("an " if label[0] in "AEIOU" else "a ") + label
+    return ("an " if label[0] in "AEIO" else "a ") + label  # a Unit, an Organisation
 
 
 def _describe(known: Known) -> str:

@@ -100,8 +100,22 @@ def test_explicit_transaction_rolls_back_everything_on_error(engine):
     assert count(engine, "MATCH (s:Service) RETURN count(s) AS c") == 0
 
 
-def test_references_resolve_against_the_graph(engine, tmp_path):
+@pytest.mark.parametrize("scan_above", [20_000, 0], ids=["by-id", "whole-graph"])
+def test_references_resolve_against_the_graph(engine, tmp_path, monkeypatch, scan_above):
+    """Ids the files do not define are found in the graph, asked by id or (for loads naming
+    many ids) read whole once: both find the same, and an id's type in the graph is checked."""
+    monkeypatch.setattr("orggraph.loader.load.SCAN_ABOVE", scan_above)
+    asked: list[str] = []
+    real = type(engine).query
+    monkeypatch.setattr(type(engine), "query", lambda self, name, **kw: asked.append(name) or real(self, name, **kw))
     load(engine, [VALID])
+    load(engine, [VALID])  # a reload: every id of the files is in the graph
+    assert ("every_node" in asked) == (scan_above == 0) and ("nodes_by_id" in asked) == (scan_above > 0)
+    assert asked.count("every_node") <= 2  # once per load at most
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("source: w\nposts:\n  - {id: helse, title: Helse}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="'helse' is a Unit in the database, not a Post"):
+        load(engine, [wrong])
     extra = tmp_path / "extra.yaml"
     extra.write_text("source: s\nunits:\n  - {id: ny, name: Ny enhet, kind: unit, part_of: helse, "
                      "valid_from: 2021-01-01}\n", encoding="utf-8")
