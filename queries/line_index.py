@@ -14,15 +14,15 @@ node and relationship as the Cypher does: the line of command (`chain_of_command
 It is a cache tied to the engine's `generation`, which every write transaction bumps (on
 begin and on end, committed or not). After a write it is brought up to date in one of two ways:
 
-* refreshed (`refresh`), when every write since the index was current committed and declared
-  what it touched (`Tx.touched`, recorded by `Engine.touched_since`), and those ids are at most
+* refreshed (`refresh`), when every write since the index was current declared what it touched
+  (a rolled-back write touched nothing: the graph is as it was) (`Tx.touched`, recorded by `Engine.touched_since`), and those ids are at most
   `REFRESH_MAX`: the touched nodes are read again by primary key, and all relationships incident
   to them by two statements per node anchored on it; their old entries are removed from every
   structure at both ends of each relationship and the new ones added. A write's declared ids must
   cover its changes: each node it writes or deletes, an end of each relationship it adds, changes
   or deletes. The API's mutations declare (api/writes.py); the result equals a fresh build
   (tests/test_line_index.py compares the two after random mutations). This costs milliseconds.
-* rebuilt otherwise (a load, an undeclared or rolled-back write, too many ids, a write that ran
+* rebuilt otherwise (a load, an undeclared write, too many ids, a write that ran
   while refreshing): the index is dropped and the next question builds a new one. Building
   reads every node and relationship (seconds at national scale), so `traversals` builds it only
   once a process has asked a second time in one generation; a one-off query (the CLI) runs the

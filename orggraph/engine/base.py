@@ -41,15 +41,16 @@ class Engine(ABC):
 
     def _wrote(self, before: int, touched: Optional[frozenset[str]]) -> None:
         """Record a write that ran from generation `before` to the current one. `touched`: the ids
-        it declared (Tx.touched), if it committed and declared; None otherwise."""
+        it declared (Tx.touched) if it committed and declared, none if it rolled back; None when
+        anything may have changed."""
         log = self.__dict__.setdefault("_writes", {})
         log[before] = (self.generation, touched)
         while len(log) > self.WRITES_KEPT:
             del log[next(iter(log))]
 
     def touched_since(self, generation: int) -> Optional[set[str]]:
-        """Every id the writes since `generation` declared they touched, if each of them committed
-        and declared; None when one did not (or rolled back, or is too long ago to remember)."""
+        """Every id the writes since `generation` declared they touched (a rolled-back one touched
+        none); None when one committed without declaring, or is too long ago to remember."""
         log = self.__dict__.get("_writes", {})
         ids: set[str] = set()
         while generation != self.generation:

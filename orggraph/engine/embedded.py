@@ -202,6 +202,7 @@ class EmbeddedEngine(Engine):
                     result = work(tx)
                 except BaseException:
                     self._rollback()
+                    touched = frozenset()  # rolled back: the graph is as it was
                     raise
                 finally:
                     tx.close()
