@@ -72,7 +72,10 @@ class Gate:
         # worker thread and back (~0.3 ms): run it here, unless another call holds the engine.
         if answers_from_memory(self.engine, name) and self._try_lock():
             try:
-                return self.engine.query(name, **params)
+                # asked again with the engine held: a write that ended in between would make the
+                # index catch up here, on the event loop
+                if answers_from_memory(self.engine, name):
+                    return self.engine.query(name, **params)
             finally:
                 self._unlock()
         return await run_in_threadpool(self._read, self.engine.query, name, **params)

@@ -69,6 +69,27 @@ def test_answers_from_the_line_index_run_on_the_event_loop(graph, monkeypatch):
         assert len(hops) == len(posts)
 
 
+def test_an_index_that_went_stale_meanwhile_is_caught_up_in_a_thread(graph, monkeypatch):
+    """A write may end between the first check and taking the engine: asked again under the lock,
+    the answer then goes to a worker thread, never building or refreshing on the event loop."""
+    if graph.dialect != "ladybug":
+        pytest.skip("only LadybugDB answers from memory")
+    verdicts = iter([True, False])  # current when first asked, stale once the engine is held
+    monkeypatch.setattr(context_module, "answers_from_memory", lambda engine, name: next(verdicts))
+    hops: list[str] = []
+    real = context_module.run_in_threadpool
+
+    async def counted(fn, *args, **kwargs):
+        hops.append(args[1])
+        return await real(fn, *args, **kwargs)
+    monkeypatch.setattr(context_module, "run_in_threadpool", counted)
+    post = _posts(graph)[0]
+    gate = Gate(graph)
+    assert asyncio.run(gate.query("chain_of_command", id=post, as_of=DAY)) == \
+        graph.query("chain_of_command", id=post, as_of=DAY)
+    assert hops == ["chain_of_command"] and not gate._lock.locked()
+
+
 def test_a_query_text_is_validated_once(graph, monkeypatch):
     calls: list[int] = []
     real = schema_module.validate_document
