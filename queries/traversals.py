@@ -119,21 +119,20 @@ def answers_from_memory(engine: "Engine", name: str) -> bool:
     return line_index.is_current(engine)
 
 
-def _direct_reports(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    index = _index("direct_reports", engine)
-    if index is not None:
-        return index.direct_reports(p["ids"], p["as_of"], p["include_dotted"])
-    return _statement(engine, "direct_reports", p)
+def _from_index(name: str, answer: Callable[[Any, dict[str, Any]], "list[Row] | None"]) -> Callable:
+    """A runner for `name`: `answer(index, params)` where STRATEGY says "index" and the line index is
+    built, else (or when `answer` gives None) the query's own statement."""
+    def run(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+        index = _index(name, engine)
+        rows = answer(index, p) if index is not None else None
+        return rows if rows is not None else _statement(engine, name, p)
+    return run
 
 
-def _neighbours(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    index = _index("neighbours", engine)
-    return index.neighbours(p["ids"], p["as_of"]) if index is not None else _statement(engine, "neighbours", p)
-
-
-def _dependents(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    index = _index("dependents", engine)
-    return index.dependents(p["ids"], p["as_of"]) if index is not None else _statement(engine, "dependents", p)
+_direct_reports = _from_index("direct_reports",
+                              lambda index, p: index.direct_reports(p["ids"], p["as_of"], p["include_dotted"]))
+_neighbours = _from_index("neighbours", lambda index, p: index.neighbours(p["ids"], p["as_of"]))
+_dependents = _from_index("dependents", lambda index, p: index.dependents(p["ids"], p["as_of"]))
 
 
 def _chain_of_command(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
@@ -173,21 +172,17 @@ def _chain_of_command(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     return out
 
 
-def _span_of_control(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    index = _index("span_of_control", engine)
-    if index is not None:
-        return index.span_of_control(p["id"], p["as_of"], p["include_dotted"])
-    return _statement(engine, "span_of_control", p)
+_span_of_control = _from_index(
+    "span_of_control", lambda index, p: index.span_of_control(p["id"], p["as_of"], p["include_dotted"]))
 
 
-def _search_by_name(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
-    index = _index("search_by_name", engine)
-    if index is not None:
-        from .name_search import for_index
-        search = for_index(index)
-        if search.usable:
-            return search.search(p["text"], p["as_of"], p["first"])
-    return _statement(engine, "search_by_name", p)
+def _names_searched(index: Any, p: dict[str, Any]) -> "list[Row] | None":
+    from .name_search import for_index
+    search = for_index(index)
+    return search.search(p["text"], p["as_of"], p["first"]) if search.usable else None
+
+
+_search_by_name = _from_index("search_by_name", _names_searched)
 
 
 # Parties and members are affected by an ending, but do not end with it: the search stops there.
