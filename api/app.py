@@ -27,7 +27,6 @@ from typing import Any
 
 from graphql import DocumentNode, OperationType, get_operation_ast
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -246,19 +245,23 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         running = schema.execute(query, variable_values=variables, operation_name=operation,
                                  context_value=Context(gate.until(deadline), principal=principal,
                                                        audit=audit_log))
-        too_long = _request_error(
-            f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
-            f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
-            "smaller pages or fewer levels", 400, media)
+
+        def too_long() -> Response:
+            return _request_error(
+                f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
+                f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
+                "smaller pages or fewer levels", 400, media)
         if writes:
             result = await running  # a write is never abandoned half-way: its transaction decides
         else:
             try:
-                result = await asyncio.wait_for(running, limits.max_query_seconds)
-            except asyncio.TimeoutError:
-                return too_long
+                # asyncio.timeout, not wait_for: no task of its own for every request
+                async with asyncio.timeout(limits.max_query_seconds):
+                    result = await running
+            except TimeoutError:
+                return too_long()
             if any(isinstance(e.original_error, QueryTimeout) for e in result.errors or ()):
-                return too_long
+                return too_long()
         if any((e.extensions or {}).get("code") == UNAVAILABLE for e in result.errors or ()):
             return _unavailable(media)
         payload: dict[str, Any] = {}
@@ -283,7 +286,7 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
 
     async def readyz(request: Request) -> Response:
         try:
-            await asyncio.wait_for(run_in_threadpool(gate.ping), READY_TIMEOUT)
+            await asyncio.wait_for(gate.in_thread(gate.ping), READY_TIMEOUT)
         except asyncio.TimeoutError:
             return JSONResponse({"status": "unavailable",
                                  "reason": f"the database did not answer within {READY_TIMEOUT:g}s"}, 503,
@@ -311,8 +314,8 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         if kind == "diff":
             opts.update(date_from=query.get("from"), date_to=query.get("to"))
         try:
-            body = await run_in_threadpool(gate._call, render, kind, engine, node_id,
-                                           query.get("asOf"), fmt, **opts)
+            body = await gate.in_thread(gate._call, render, kind, engine, node_id,
+                                        query.get("asOf"), fmt, **opts)
         except ChartError as exc:
             status = 404 if "no node" in str(exc) or "not found" in str(exc) else 400
             return JSONResponse({"error": str(exc)}, status)

@@ -23,6 +23,7 @@ transaction decides), see docs/API.md.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from functools import lru_cache
 from dataclasses import dataclass, fields
 from typing import Any
@@ -110,9 +111,30 @@ def parse_within(query: str, limits: Limits) -> DocumentNode | None:
         return None
 
 
+# Documents that passed and whose check read no variable (no `first: $n`) pass again whatever the
+# variables: clients send the same few documents again and again. Keyed by identity, as the
+# parse cache hands out the same document for the same text; bounded like that cache.
+_PASSED: "OrderedDict[tuple, tuple]" = OrderedDict()
+
+
 def check(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
           variables: dict[str, Any] | None, limits: Limits) -> None:
     """Raise LimitExceeded if the document breaks a limit (depth, aliases, complexity, introspection)."""
+    key = (id(document), id(schema), operation_name, limits)
+    passed = _PASSED.get(key)
+    if passed is not None and passed[0] is document and passed[1] is schema:
+        _PASSED.move_to_end(key)
+        return
+    if not _check(schema, document, operation_name, variables, limits):
+        _PASSED[key] = (document, schema)
+        if len(_PASSED) > 256:
+            _PASSED.popitem(last=False)
+
+
+def _check(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+           variables: dict[str, Any] | None, limits: Limits) -> bool:
+    """check(); True if the answer depended on the variables."""
+    read_variables = False
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
@@ -132,6 +154,8 @@ def check(schema: GraphQLSchema, document: DocumentNode, operation_name: str | N
             raise limits.exceeded("max_depth", depth, "the query's depth")
         if cost > limits.max_complexity:
             raise limits.exceeded("max_complexity", cost, "the query's estimated complexity")
+        read_variables = read_variables or walker.read_variables
+    return read_variables
 
 
 def _count_aliases(node: Any) -> int:
@@ -168,6 +192,7 @@ class _Walker:
                 if var_type is not None:  # an unknown type is a validation error, reported later
                     self.variables[name] = value_from_ast(definition.default_value, var_type)
         self.introspects = False
+        self.read_variables = False
 
     def _first(self, node: FieldNode, field_def: Any) -> int | None:
         """The page size a field asks for, if it takes `first`."""
@@ -178,6 +203,7 @@ class _Walker:
             if argument.name.value == "first":
                 ast = argument.value
                 if ast.kind == "variable":
+                    self.read_variables = True
                     value = self.variables.get(ast.name.value, value)
                 else:
                     value = value_from_ast(ast, field_def.args["first"].type)  # Undefined if invalid

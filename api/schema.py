@@ -11,6 +11,7 @@ from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from .errors import MaskInternalErrors
+from .execution import LeafFirstExecutionContext
 from .mutations import build_mutation
 from .root import build_query
 from .types import NODE_TYPES
@@ -60,7 +61,8 @@ def get_schema() -> Schema:
     # a request's time (docs/BENCHMARKS.md), so both are remembered per query text (bounded LRU).
     return Schema(query=build_query(), mutation=build_mutation(), types=list(NODE_TYPES.values()),
                   extensions=[MaskInternalErrors, lambda: ParserCache(maxsize=DOCUMENTS_CACHED),
-                              ValidationByText])
+                              ValidationByText],
+                  execution_context_class=LeafFirstExecutionContext)
 
 
 def sdl() -> str:

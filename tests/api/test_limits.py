@@ -63,8 +63,19 @@ def test_complexity_multiplies_page_sizes_through_nesting(strict):
     assert message.startswith("the query's estimated complexity ") and \
         message.endswith("exceeds the limit max_complexity = 400 (set ORGGRAPH_MAX_COMPLEXITY to change it)")
     assert gql(strict, query, {"n": 10})["units"]["nodes"]
+    # a document that passed once is checked again when its variables size the answer
+    assert refused(strict, query, {"n": 100}) == message
     assert refused(strict, "{ units { nodes { id partOf { node { id } } } } }").startswith(
         "the query's estimated complexity 602 ")  # first defaults to 50: 2 + 50 × (2 + 5 × 2)
+
+
+def test_a_document_that_passed_is_checked_again_under_other_limits(graph, tmp_path):
+    query = "{ units { nodes { id partOf { node { id } } } } }"
+    lenient = AsgiClient(app_with(graph, tmp_path))
+    assert gql(lenient, query)["units"]["nodes"]
+    assert gql(lenient, query)["units"]["nodes"]  # remembered as passed
+    strict = AsgiClient(app_with(graph, tmp_path, max_complexity=400))
+    assert refused(strict, query).startswith("the query's estimated complexity 602 ")
 
 
 def test_body_size(strict):

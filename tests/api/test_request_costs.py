@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from orggraph.api import context as context_module
+from orggraph.api import limits as limits_module
 from orggraph.api import schema as schema_module
 from orggraph.api.context import Gate
 from orggraph.queries import line_index, traversals
@@ -24,12 +25,12 @@ def _posts(engine) -> list[str]:
 
 def test_answers_from_the_line_index_run_on_the_event_loop(graph, monkeypatch):
     hops: list[str] = []
-    real = context_module.run_in_threadpool
+    real = Gate.in_thread
 
-    async def counted(fn, *args, **kwargs):
+    async def counted(self, fn, *args, **kwargs):
         hops.append(args[1] if len(args) > 1 else getattr(fn, "__name__", "?"))
-        return await real(fn, *args, **kwargs)
-    monkeypatch.setattr(context_module, "run_in_threadpool", counted)
+        return await real(self, fn, *args, **kwargs)
+    monkeypatch.setattr(Gate, "in_thread", counted)
     gate = Gate(graph)
     posts = _posts(graph)
     expected = {p: graph.query("chain_of_command", id=p, as_of=DAY) for p in posts}
@@ -77,12 +78,12 @@ def test_an_index_that_went_stale_meanwhile_is_caught_up_in_a_thread(graph, monk
     verdicts = iter([True, False])  # current when first asked, stale once the engine is held
     monkeypatch.setattr(context_module, "answers_from_memory", lambda engine, name: next(verdicts))
     hops: list[str] = []
-    real = context_module.run_in_threadpool
+    real = Gate.in_thread
 
-    async def counted(fn, *args, **kwargs):
+    async def counted(self, fn, *args, **kwargs):
         hops.append(args[1])
-        return await real(fn, *args, **kwargs)
-    monkeypatch.setattr(context_module, "run_in_threadpool", counted)
+        return await real(self, fn, *args, **kwargs)
+    monkeypatch.setattr(Gate, "in_thread", counted)
     post = _posts(graph)[0]
     gate = Gate(graph)
     assert asyncio.run(gate.query("chain_of_command", id=post, as_of=DAY)) == \
@@ -112,6 +113,26 @@ def test_a_query_text_is_validated_once(graph, monkeypatch):
     # Another text for the same document shape is validated on its own.
     client.post("/graphql", json={"query": good + " ", "variables": {"id": "x"}})
     assert len(calls) == 3
+
+
+def test_limits_are_walked_again_only_when_variables_size_the_answer(graph, monkeypatch):
+    calls: list[str] = []
+    real = limits_module._check
+
+    def counted(schema, document, *args, **kwargs):
+        calls.append(document.loc.source.body)
+        return real(schema, document, *args, **kwargs)
+    monkeypatch.setattr(limits_module, "_check", counted)
+    limits_module._PASSED.clear()
+    client = AsgiClient(create_app(graph))
+    fixed = "query($id: ID!) { chainOfCommand(id: $id) { depth id name } } # fixed"
+    paged = "query($n: Int) { units(first: $n) { nodes { id } } } # paged"
+    for post in _posts(graph)[:3]:
+        assert "errors" not in client.post("/graphql", json={"query": fixed, "variables": {"id": post}}).json()
+    for n in (1, 2, 3):
+        assert len(client.post("/graphql", json={"query": paged, "variables": {"n": n}}).json()
+                   ["data"]["units"]["nodes"]) == n
+    assert calls.count(fixed) == 1 and calls.count(paged) == 3
 
 
 def test_the_validation_cache_is_bounded(monkeypatch):

@@ -1,0 +1,107 @@
+"""Plain scalar fields completed in one step instead of graphql-core's generic path per field.
+
+graphql-core resolves every field the same way: a resolve-info object, the arguments, the
+resolver, an awaitable check, then completion by type. For a field of a strawberry type with no
+resolver of its own (`id`, `name`, `depth` ...) all that ends in `getattr` and the scalar's
+output coercion, yet it costs ~8 µs a field: most of a request that lists a few dozen objects
+(docs/BENCHMARKS.md, "GraphQL overhead"). `LeafFirstExecutionContext` completes an object
+whose selected fields are all such fields in one loop.
+
+It changes no answer: anything else (a field with arguments, directives or a resolver of its
+own, an object-typed field, a null in a non-null field, a value that is an error or awaitable,
+a coercion that fails, middleware, deferred fragments) sends the whole object back to
+graphql-core, which then answers and reports errors exactly as before.
+tests/api/test_execution.py compares both on every example query and on edge cases.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+
+class Leaf(NamedTuple):
+    key: str  # the response name (an alias or the field's name)
+    resolve: Any  # strawberry's resolver of a field without one of its own; None for __typename
+    coerce: Any  # the scalar's or enum's output coercion
+    non_null: bool
+
+
+class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._leaf_plans: dict[int, tuple[Any, tuple[Leaf, ...] | None]] = {}
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Any,
+                       grouped_field_set: Any, position_context: Any) -> Any:
+        plan = self._plan(parent_type, grouped_field_set)
+        if plan is not None:
+            results = self._complete_leaves(parent_type, source_value, plan)
+            if results is not None:
+                return results
+        return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                      position_context)
+
+    def _complete_leaves(self, parent_type: GraphQLObjectType, source: Any,
+                         plan: tuple[Leaf, ...]) -> dict[str, Any] | None:
+        """The object's answer, or None to leave it to graphql-core."""
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        for leaf in plan:
+            if leaf.resolve is None:
+                results[leaf.key] = parent_type.name
+                continue
+            try:
+                value = leaf.resolve(source, None)
+            except Exception:  # noqa: BLE001 - graphql-core reports it, with its path
+                return None
+            if value is None:
+                if leaf.non_null:
+                    return None
+                results[leaf.key] = None
+                continue
+            if isinstance(value, Exception) or is_awaitable(value):
+                return None
+            try:
+                coerced = leaf.coerce(value)
+            except Exception:  # noqa: BLE001
+                return None
+            if coerced is None or coerced is Undefined:
+                return None
+            results[leaf.key] = coerced
+        return results
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple[Leaf, ...] | None:
+        # graphql-core memoizes a selection's grouped field set per request and keeps it alive,
+        # so its id names the same selection for the whole request (as in collect_subfields).
+        cached = self._leaf_plans.get(id(grouped_field_set))
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        plan = None if self.middleware_manager else _leaf_plan(self.schema, parent_type, grouped_field_set)
+        self._leaf_plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return plan
+
+
+def _leaf_plan(schema: Any, parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple[Leaf, ...] | None:
+    """How to complete every field of the selection in one step; None if any field needs more."""
+    plan = []
+    for key, details in grouped_field_set.items():
+        for detail in details:
+            node = detail.node
+            if detail.defer_usage is not None or detail.fragment_variable_values is not None \
+                    or node.arguments or node.directives or node.selection_set is not None:
+                return None
+        name = details[0].node.name.value
+        if name == "__typename":
+            plan.append(Leaf(key, None, None, True))
+            continue
+        field = parent_type.fields.get(name)
+        if field is None or field.args or not getattr(field.resolve, "_is_default", False):
+            return None
+        leaf_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        if not isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType)):
+            return None
+        plan.append(Leaf(key, field.resolve, leaf_type.coerce_output_value,
+                         isinstance(field.type, GraphQLNonNull)))
+    return tuple(plan)
