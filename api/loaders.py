@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 
 from orggraph.engine.base import Row
-from orggraph.schema.model import RelType
+from orggraph.schema.model import NODES, RelType
 
 from .naming import OUT
 
@@ -37,10 +37,16 @@ def edges_cypher(label: str, rel: RelType, direction: str, condition: str = "tru
             f"WHERE {valid('r')} AND {valid('b')} AND {condition} RETURN from_id, {props}, b AS node")
 
 
-def nodes_cypher(dialect: str) -> str:
-    if dialect == "ladybug":  # one label per node: no global id index to anchor on
-        return f"MATCH (n) WHERE n.id IN $ids AND {valid('n')} RETURN n AS node"
-    return f"UNWIND $ids AS wanted MATCH (n:Entity {{id: wanted}}) WHERE {valid('n')} RETURN n AS node"
+def nodes_by_id(dialect: str, condition: str | None = None) -> list[str]:
+    """Statements that together return `n AS node` for each id in `$ids` (that meets `condition`)."""
+    where = f" WHERE {condition}" if condition else ""
+    if dialect == "ladybug":
+        # one statement per table, anchored on its primary key: without a label, `n.id IN $ids`
+        # reads every table (30 ms at scale 0.25 against 4 ms for these), and LadybugDB cannot
+        # UNION nodes of different tables
+        return [f"UNWIND $ids AS wanted MATCH (n:{n.label} {{id: wanted}}){where} RETURN n AS node"
+                for n in NODES]
+    return [f"UNWIND $ids AS wanted MATCH (n:Entity {{id: wanted}}){where} RETURN n AS node"]
 
 
 def _by_date(keys: list[Key]) -> dict[dt.date, list[str]]:
@@ -71,13 +77,14 @@ def edges(ctx: "Context", label: str, rel: RelType, direction: str, condition: s
 
 def nodes(ctx: "Context") -> DataLoader[Key, Row | None]:
     """Whole nodes by id, if valid on the date."""
-    cypher = nodes_cypher(ctx.gate.engine.dialect)
+    statements = nodes_by_id(ctx.gate.engine.dialect, valid("n"))
 
     async def batch(keys: list[Key]) -> list[Row | None]:
         found: dict[Key, Row] = {}
         for as_of, ids in _by_date(keys).items():
-            for row in await ctx.gate.read(cypher, {"ids": ids, "as_of": as_of}):
-                found[(row["node"]["id"], as_of)] = row["node"]
+            for cypher in statements:
+                for row in await ctx.gate.read(cypher, {"ids": ids, "as_of": as_of}):
+                    found[(row["node"]["id"], as_of)] = row["node"]
         return [found.get(key) for key in keys]
 
     return ctx.loader("nodes", lambda: DataLoader(batch))

@@ -62,10 +62,12 @@ class Aggregate:
     max_valid_to: Optional[dt.date]
 
 
-def aggregate(items: Sequence[object]) -> Aggregate:
-    ftes = [f for f in (getattr(i, "fte", None) for i in items) if f is not None]
-    starts = [d for d in (getattr(i, "valid_from", None) for i in items) if d is not None]
-    ends = [d for d in (getattr(i, "valid_to", None) for i in items) if d is not None]
+def aggregate(items: Sequence[object], get: Callable[[Any, str], Any] = lambda item, name: getattr(
+        item, name, None)) -> Aggregate:
+    """Figures over `items`: node objects, or rows (dicts) with `get=lambda row, name: row.get(name)`."""
+    ftes = [f for f in (get(i, "fte") for i in items) if f is not None]
+    starts = [d for d in (get(i, "valid_from") for i in items) if d is not None]
+    ends = [d for d in (get(i, "valid_to") for i in items) if d is not None]
     return Aggregate(count=len(items), sum_fte=round(sum(ftes), 6) if ftes else None, fte_stated=len(ftes),
                      min_valid_from=min(starts, default=None), max_valid_from=max(starts, default=None),
                      min_valid_to=min(ends, default=None), max_valid_to=max(ends, default=None))
@@ -124,7 +126,11 @@ def paginate(items: Sequence[T], id_of: Callable[[T], str], first: Optional[int]
              after: Optional[str]) -> Connection[T]:
     keys = [id_of(item) for item in items]
     start, stop = window(keys, first, after)
-    page = list(items[start:stop])
+    return page_connection(keys, start, stop, list(items[start:stop]), aggregate(items))
+
+
+def page_connection(keys: Sequence[str], start: int, stop: int, page: list[T], figures: Aggregate) -> Connection[T]:
+    """The page `keys[start:stop]` (its items `page`) of a list with these keys."""
     edges = [Edge(cursor=encode(key), node=item) for key, item in zip(keys[start:stop], page)]
-    return Connection(edges=edges, nodes=page, total_count=len(items), aggregate=aggregate(items),
+    return Connection(edges=edges, nodes=page, total_count=len(keys), aggregate=figures,
                       page_info=page_info(keys, start, stop))

@@ -9,8 +9,10 @@ from typing import Any, List, Optional
 import strawberry
 from strawberry.types import Info
 
+from orggraph.queries.name_search import folded_search
+
 from . import loaders
-from .collation import fold, sort_key
+from .collation import fold, rank, sort_key
 from .errors import BadInput
 from .types import NODE_TYPES, Node, build_node
 
@@ -145,17 +147,17 @@ def check_depth(name: str, value: int) -> None:
         raise BadInput(f"{name} must be between 0 and {MAX_DEPTH}, got {value}")
 
 
-def _rank(folded_name: str, words: list[str], whole: str) -> int | None:
-    if not all(w in folded_name for w in words):
-        return None
-    if folded_name == whole:
-        return 0
-    if folded_name.startswith(whole):
-        return 1
-    tokens = folded_name.split()
-    if all(any(t.startswith(w) for t in tokens) for w in words):
-        return 2
-    return 3
+def ranked(rows: list[dict[str, Any]], whole: str, types: Optional[List[str]], first: int) -> list[str]:
+    """The ids of the best `first` rows (id, type, name) for the folded text `whole`: by rank,
+    then in Norwegian order, then by id."""
+    hits = []
+    for row in rows:
+        if types and row["type"] not in types:
+            continue
+        found = rank(fold(row["name"]), whole.split(), whole)
+        if found is not None:
+            hits.append((found, sort_key(row["name"]), row["id"]))
+    return [hit[2] for hit in sorted(hits)[:first]]
 
 
 SEARCH_CYPHER = ("MATCH (n) WHERE (n.valid_from IS NULL OR n.valid_from <= $as_of) "
@@ -178,13 +180,10 @@ async def search(info: Info, text: str, types: Optional[List[str]], first: int,
     unknown = sorted(set(types or ()) - set(NODE_TYPES))
     if unknown:
         raise BadInput(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(NODE_TYPES)}")
-    hits = []
-    for row in await info.context.gate.read(SEARCH_CYPHER, {"as_of": as_of}):
-        if types and row["type"] not in types:
-            continue
-        rank = _rank(fold(row["name"]), whole.split(), whole)
-        if rank is not None:
-            hits.append((rank, sort_key(row["name"]), row["id"]))
-    ids = [hit[2] for hit in sorted(hits)[:size]]
+    gate = info.context.gate
+    # LadybugDB: the line index's folded names when it is current (queries/name_search.py)
+    ids = await gate.in_thread(gate._read, folded_search, gate.engine, whole, types, as_of, size)
+    if ids is None:  # every valid node's name, ranked here
+        ids = ranked(await gate.read(SEARCH_CYPHER, {"as_of": as_of}), whole, types, size)
     found = await loaders.nodes(info.context).load_many([(i, as_of) for i in ids])
     return [build_node(row, as_of) for row in found if row]

@@ -18,10 +18,10 @@ from .errors import BadInput
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
-from .pagination import Connection, OrderBy, order, paginate
+from .pagination import Connection, OrderBy, aggregate, order, page_connection, window
 from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
                         Subordinate, check_depth, rows_as, search)
-from .types import NODE_TYPES, Node, build_node, display_name
+from .types import NODE_TYPES, Node, build_node
 
 AsOf = Annotated[Optional[dt.date], strawberry.argument(
     description="the date asked about (default: today); nested fields answer for the same date")]
@@ -33,6 +33,19 @@ First = Annotated[Optional[int], strawberry.argument(description="page size: def
 class During:
     start: dt.date
     end: dt.date
+
+
+# A list field's first read: id, name or title, and what the aggregate sums, per label.
+LIST_COLUMNS = {n.label: ", ".join(f"n.{c} AS {c}" for c in ("id", "name", "title", "fte", "valid_from", "valid_to")
+                                   if c in ("id", "valid_from", "valid_to") or n.prop(c))
+                for n in NODES}
+# Its second: the page's whole nodes by id (the label is the schema's, never user text).
+PAGE_CYPHER = {
+    "ladybug": {n.label: f"UNWIND $ids AS wanted MATCH (n:{n.label} {{id: wanted}}) RETURN n AS node"
+                for n in NODES},
+    "neo4j": {n.label: f"UNWIND $ids AS wanted MATCH (n:Entity {{id: wanted}}) WHERE n:{n.label} RETURN n AS node"
+              for n in NODES},
+}
 
 
 def _list_field(node: NodeType) -> Any:
@@ -51,10 +64,19 @@ def _list_field(node: NodeType) -> Any:
             period = ("(n.valid_from IS NULL OR n.valid_from <= $during_end) "
                       "AND (n.valid_to IS NULL OR n.valid_to >= $during_start)")
             params = {**params, "during_start": during.start, "during_end": during.end}
-        cypher = f"MATCH (n:{node.label}) WHERE {period} AND {condition} RETURN n AS node"
-        rows = await info.context.gate.read(cypher, {**params, "as_of": day})
-        items = order([build_node(r["node"], day) for r in rows], order_by, display_name)
-        return paginate(items, lambda n: n.id, first, after)
+        # What ordering, paging and the aggregate need, for every match; whole nodes for the page
+        # only (at scale 0.25 reading and building all 46 000 units took 1.3 s on LadybugDB, 5.8 s
+        # on Neo4j, for a page of 50).
+        cypher = f"MATCH (n:{node.label}) WHERE {period} AND {condition} RETURN {LIST_COLUMNS[node.label]}"
+        rows = order(await info.context.gate.read(cypher, {**params, "as_of": day}), order_by,
+                     lambda r: r.get("name") or r.get("title") or r["id"], lambda r: r["id"])
+        keys = [r["id"] for r in rows]
+        start, stop = window(keys, first, after)
+        found = {row["node"]["id"]: row["node"] for row in await info.context.gate.read(
+            PAGE_CYPHER[info.context.gate.engine.dialect][node.label], {"ids": keys[start:stop]})}
+        # a node deleted by a write between the two reads is left out of the page
+        page = [build_node(found[key], day) for key in keys[start:stop] if key in found]
+        return page_connection(keys, start, stop, page, aggregate(rows, lambda row, name: row.get(name)))
 
     return strawberry.field(resolver=resolve, name=plural(node.label),
                             description=f"{node.label}s valid on the date, filtered, ordered and paged.")

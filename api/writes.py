@@ -38,6 +38,7 @@ from orggraph.queries import get_query
 from orggraph.schema import DATE, NODE_BY_LABEL, REL_BY_NAME, RELS, STRING, RelType
 
 from .errors import InvalidWrite
+from .loaders import nodes_by_id
 from .naming import camel
 
 DATASET = "api"
@@ -71,19 +72,14 @@ def _cached(lookup: Callable[[list[str]], dict[str, Known]]) -> Callable[[list[s
 
 # --- reading the neighbourhood --------------------------------------------------------------
 
-def _nodes_cypher(dialect: str) -> str:
-    if dialect == "ladybug":  # one label per node: look in every table
-        return "MATCH (n) WHERE n.id IN $ids RETURN n AS node"
-    return "MATCH (n:Entity) WHERE n.id IN $ids RETURN n AS node"
-
-
 def stored_nodes(reader: TxReader, ids: list[str]) -> dict[str, NodeItem]:
     """Whole nodes by id (any period), as loader items located in the database."""
     found = {}
-    for row in reader.read(_nodes_cypher(reader.dialect), {"ids": ids}):
-        node = dict(row["node"])
-        label = node.pop("type")
-        found[node["id"]] = NodeItem(label, node, STORED)
+    for cypher in nodes_by_id(reader.dialect):
+        for row in reader.read(cypher, {"ids": ids}):
+            node = dict(row["node"])
+            label = node.pop("type")
+            found[node["id"]] = NodeItem(label, node, STORED)
     return found
 
 

@@ -16,12 +16,17 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d",
 
 
 def _strip_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFD", text)
+    if decomposed.isascii():  # no marks to strip (most names): skip the walk over each character
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def sort_key(text: str | None) -> tuple[bool, str, str]:
     """Orders strings as a Norwegian dictionary does; ties break on the exact text; None last."""
     value = text or ""
+    if value.isascii():  # the same key, without normalising, translating and stripping nothing
+        return text is None, value.lower(), value
     low = unicodedata.normalize("NFC", value).casefold().translate(_ORDER)
     return text is None, _strip_marks(low), value
 
@@ -29,3 +34,18 @@ def sort_key(text: str | None) -> tuple[bool, str, str]:
 def fold(text: str | None) -> str:
     """Lower-case, accent-free form for matching."""
     return " ".join(_strip_marks((text or "").casefold().translate(_FOLD)).split())
+
+
+def rank(folded_name: str, words: list[str], whole: str) -> int | None:
+    """How well a folded name matches a folded search text (`whole`, split into `words`): None if
+    some word is not in it; else 0 the whole name, 1 a prefix, 2 every word starts a word, 3 anywhere."""
+    if not all(w in folded_name for w in words):
+        return None
+    if folded_name == whole:
+        return 0
+    if folded_name.startswith(whole):
+        return 1
+    tokens = folded_name.split()
+    if all(any(t.startswith(w) for t in tokens) for w in words):
+        return 2
+    return 3

@@ -1,6 +1,12 @@
 """Names sort and match the way Norwegian readers expect."""
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orggraph import collation
 from orggraph.collation import fold, sort_key
 from orggraph.loader.load import load
 
@@ -15,6 +21,24 @@ def test_norwegian_letters_come_after_z_and_case_does_not_count():
 def test_fold_ignores_case_and_diacritics():
     assert fold("Bjørn Æsebø") == fold("BJORN AESEBO") == "bjorn aesebo"
     assert fold("Ålesund") == "alesund"
+
+
+def _sort_key_spelled_out(text):
+    """sort_key without its shortcuts: normalise, fold case, put æøå last, strip every mark."""
+    value = text or ""
+    low = unicodedata.normalize("NFC", value).casefold().translate(collation._ORDER)
+    stripped = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    return text is None, stripped, value
+
+
+NAMES = st.text(st.sampled_from("aAzZ09 -.æøåÆØÅéÉüÜöäßİıﬁ\u0301\u00a0") | st.characters(), max_size=20)
+
+
+@settings(max_examples=2000)
+@given(st.none() | NAMES)
+def test_the_shortcuts_give_the_same_keys(text):
+    # ASCII text skips normalising and stripping marks: the key must not change
+    assert sort_key(text) == _sort_key_spelled_out(text)
 
 
 def test_named_queries_sort_in_norwegian_order(engine, tmp_path):
