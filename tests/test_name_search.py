@@ -8,7 +8,12 @@ import pytest
 
 from orggraph.loader.load import load
 from orggraph.queries import line_index, traversals
-from orggraph.api.questions import SEARCH_CYPHER, ranked
+import re
+import string
+
+import yaml
+
+from orggraph.api.questions import CYPHER_FOLD, FOLDED_ELSEWHERE, SEARCH_CYPHER, ranked, search_rows_cypher
 from orggraph.collation import fold
 from orggraph.queries.name_search import NameSearch, folded_search
 
@@ -114,3 +119,49 @@ def test_the_apis_search_from_the_index_ranks_as_the_statement(engine, dataset):
                     compared += 1
                     found += bool(expected)
     assert engine.dialect != "ladybug" or found > compared // 4
+
+
+def test_cypher_folds_the_letters_it_is_trusted_with_as_python_does():
+    trusted = set(string.printable[:95]) | set(CYPHER_FOLD) | {c.upper() for c in CYPHER_FOLD}
+    for char in sorted(trusted - {" "}):
+        in_cypher = char.lower()
+        for letter, plain in CYPHER_FOLD.items():
+            in_cypher = in_cypher.replace(letter, plain)
+        assert in_cypher == fold(char), char
+    for name in ["Østre Toten", "Ærø-Å (A/S) 12", "ÉVJE"]:
+        assert not re.fullmatch(FOLDED_ELSEWHERE, name)
+    for name in ["Kárášjohka", "Straße", "İstanbul", "Nord\u00a0Fron", "Ŋ", "café\u0301", "tab\there"]:
+        assert re.fullmatch(FOLDED_ELSEWHERE, name)
+
+
+ODD_NAMES = ["Kárášjohka kommune", "Straßenbau", "İstanbul kontor", "Nord\u00a0Fron", "ÆRØSKØBING",
+             "Évje og Hornnes", "Crème brûlée", "Ŋuorra", "Ørsta-Volda", "Sør-Varanger"]
+
+
+def test_the_neo4j_statement_sends_every_name_that_can_match(engine, tmp_path):
+    """Names folded in the statement and names sent as they are: ranked, the same ids as the
+    statement that sends every name, on both engines (LadybugDB runs that one)."""
+    units = [{"id": f"odd-{i}", "name": name, "kind": "unit", "part_of": "odd"} for i, name in enumerate(ODD_NAMES)]
+    data = {"dataset": "odd", "source": "test_name_search",
+            "organisations": [{"id": "odd", "kind": "municipality", "name": "Oddetal kommune"}], "units": units}
+    (tmp_path / "odd.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load(engine, [DATA / "valid", ROOT / "data" / "seeds", tmp_path / "odd.yaml"])
+    texts = [fold(t) for t in _texts(engine) + ODD_NAMES] + ["karasjohka", "strassen", "istanbul", "nord fron",
+                                                             "aeroskobing", "evje", "creme brulee", "uorra", "sor var"]
+    compared = found = 0
+    for whole in sorted({t for t in texts if t}):
+        for day in DAYS:
+            everything = engine.read(SEARCH_CYPHER, {"as_of": day})
+            sent = engine.read(*search_rows_cypher(engine.dialect, whole, day))
+            for types in (None, ["Unit"]):
+                for first in (3, 20):
+                    expected = ranked(everything, whole, types, first)
+                    assert ranked(sent, whole, types, first) == expected, (whole, day, types, first)
+                    compared += 1
+                    found += bool(expected)
+    assert found > compared // 4
+    day = DAYS[-1]
+    for text, index in [("karasjohka", 0), ("strassenbau", 1), ("istanbul", 2), ("nord fron", 3),
+                        ("aeroskobing", 4), ("evje", 5), ("creme brulee", 6), ("orsta-volda", 8)]:
+        sent = engine.read(*search_rows_cypher(engine.dialect, text, day))
+        assert f"odd-{index}" in ranked(sent, text, None, 20), text  # names folded elsewhere are sent
