@@ -1,8 +1,6 @@
 """The loader's front door: read, validate (against the files and the graph), then write."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,7 +12,7 @@ from .problems import ValidationFailed
 from .read import read_all
 from .stored import context
 from .validate import Known, validate
-from .write import LoadReport, Progress, plan_size, write_items
+from .write import LoadReport, Progress, collector_paused, plan_size, write_items
 
 
 #: above this many ids to resolve, one read of every node beats lookups by id (5 000 a statement)
@@ -49,19 +47,6 @@ def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
 
 def is_empty(engine: Engine) -> bool:
     return not engine.read("MATCH (n) RETURN 1 AS one LIMIT 1")
-
-
-@contextmanager
-def collector_paused():
-    """Reading makes hundreds of thousands of small objects that all stay alive until the write;
-    the cyclic garbage collector would walk them over and over and find nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass

@@ -27,9 +27,11 @@ UNWIND ... MATCH ... SET.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
@@ -38,6 +40,10 @@ from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
 from .items import NodeItem, RelItem
 
 BATCH = 2000
+#: a row's columns, in schema order: a node's id first, a relationship's after its two ends
+NODE_COLUMNS = {n.label: [p.name for p in n.all_props] for n in NODES}
+REL_COLUMNS = {r.name: [p.name for p in r.all_props] for r in RELS}
+assert all(columns[0] == "id" for columns in NODE_COLUMNS.values()), "rows are keyed by their first column"
 #: rows per CREATE of new nodes (no lookup: fewer, bigger statements); relationships keep
 #: BATCH, as LadybugDB's cost per row grows with the batch (measured: 20 000 is 1.3x slower)
 NEW_NODE_BATCH = {"ladybug": 20_000}
@@ -51,6 +57,20 @@ class LoadReport:
     relationships: int = 0
     removed_nodes: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading, checking and writing make hundreds of thousands of small objects that all stay
+    alive until the write ends; the cyclic garbage collector would walk them over and over and
+    find nothing to free (it doubled the time to lay out the rows of a write at scale 0.25)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def upsert_statement(engine: Engine, label: str) -> str:
@@ -97,18 +117,25 @@ def plan_size(nodes: list[NodeItem], rels: list[RelItem]) -> int:
 def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
                 labels_of: dict[str, str], progress: Progress | None = None) -> LoadReport:
     """Replace what `datasets` said with `nodes` and `rels`, all in one transaction."""
+    with collector_paused():
+        return _write_items(engine, datasets, nodes, rels, labels_of, progress)
+
+
+def _write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
+                 labels_of: dict[str, str], progress: Progress | None) -> LoadReport:
     progress = progress or (lambda n: None)
     report = LoadReport(datasets)
-    by_label: dict[str, list[dict]] = defaultdict(list)
-    for node in nodes:  # every row carries every column, so LadybugDB infers one struct type
-        columns = NODE_BY_LABEL[node.label].all_props
-        by_label[node.label].append({p.name: node.props.get(p.name) for p in columns})
-    by_pair: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    # Rows are lists of every column in schema order (what COPY takes as they are); the few rows
+    # that go by an UNWIND statement become dicts there. One pass over the items, no dict per row.
+    by_label: dict[str, list[list]] = defaultdict(list)
+    for node in nodes:
+        get = node.props.get
+        by_label[node.label].append([get(c) for c in NODE_COLUMNS[node.label]])
+    by_pair: dict[tuple[str, str, str], list[list]] = defaultdict(list)
     for rel in rels:
-        pair = (rel.type, labels_of[rel.source], labels_of[rel.target])
-        columns = REL_BY_NAME[rel.type].all_props
-        by_pair[pair].append({"source": rel.source, "target": rel.target,
-                              "p": {p.name: rel.props.get(p.name) for p in columns}})
+        get = rel.props.get
+        by_pair[(rel.type, labels_of[rel.source], labels_of[rel.target])].append(
+            [rel.source, rel.target, *[get(c) for c in REL_COLUMNS[rel.type]]])
 
     new_size = NEW_NODE_BATCH.get(engine.dialect, BATCH)
     split = engine.dialect == "ladybug"  # Neo4j's MERGE uses the unique index: keep it
@@ -121,8 +148,8 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
         for label, rows in by_label.items():
             if split:
                 stored = _stored(tx, label)
-                new = [r for r in rows if r["id"] not in stored]
-                changed = [r for r in rows if r["id"] in stored and stored[r["id"]] != r]
+                new = [r for r in rows if r[0] not in stored]
+                changed = [r for r in rows if r[0] in stored and stored[r[0]] != r]
                 progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
                 if copy is not None:
                     new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
@@ -132,7 +159,7 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
                 parts = [(upsert_statement(engine, label), rows, BATCH)]
             for statement, part, size in parts:
                 for batch in _batches(part, size):
-                    tx.run(statement, {"rows": batch})
+                    tx.run(statement, {"rows": [dict(zip(NODE_COLUMNS[label], r)) for r in batch]})
                     progress(len(batch))
             report.by_type[label] = len(rows)
         report.removed_nodes = _remove_stale(tx, datasets, by_label)
@@ -141,8 +168,10 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
             report.by_type[rel_type] = report.by_type.get(rel_type, 0) + len(rows)
             if copy is not None:
                 rows = _copy_rels(copy, rel_type, source, target, rows, progress)
+            columns = REL_COLUMNS[rel_type]
             for batch in _batches(rows):
-                created = tx.run(statement, {"rows": batch})[0]["created"]
+                created = tx.run(statement, {"rows": [{"source": r[0], "target": r[1], "p": dict(zip(columns, r[2:]))}
+                                                      for r in batch]})[0]["created"]
                 if created != len(batch):  # an endpoint vanished: never commit a partial graph
                     raise OrggraphError(f"{rel_type}: wrote {created} of {len(batch)} relationships; "
                                         "an endpoint is missing in the database")
@@ -153,49 +182,46 @@ def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels
     return engine.write(work)
 
 
-def _stored(tx: Tx, label: str) -> dict[str, dict]:
-    """Every stored node of a label with all its properties, by id (one read, no lookups)."""
-    columns = [p.name for p in NODE_BY_LABEL[label].all_props]
+def _stored(tx: Tx, label: str) -> dict[str, list]:
+    """Every stored node of a label with all its properties in column order, by id (one read)."""
+    columns = NODE_COLUMNS[label]
     rows = tx.run(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns))
-    return {row["id"]: row for row in rows}
+    return {row["id"]: [row[c] for c in columns] for row in rows}
 
 
-def _copyable(values: Iterable[Any]) -> bool:
-    return "" not in values  # COPY reads an empty cell as null: an empty string goes by UNWIND
+def _copyable(row: list) -> bool:
+    return "" not in row  # COPY reads an empty cell as null: an empty string goes by UNWIND
 
 
-def _copy_nodes(copy: Callable, label: str, rows: list[dict], progress: Progress) -> list[dict]:
+def _copy_nodes(copy: Callable, label: str, rows: list[list], progress: Progress) -> list[list]:
     """COPY the new nodes that can go that way; returns the rest, for the UNWIND statement."""
-    columns = [p.name for p in NODE_BY_LABEL[label].all_props]
-    bulk = [r for r in rows if _copyable(r.values())]
+    bulk = [r for r in rows if _copyable(r)]
     if bulk:
-        copy(label, columns, [[r[c] for c in columns] for r in bulk])
+        copy(label, NODE_COLUMNS[label], bulk)
         progress(len(bulk))
-    return [r for r in rows if not _copyable(r.values())]
+    return [r for r in rows if not _copyable(r)]
 
 
-def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: list[dict],
-               progress: Progress) -> list[dict]:
+def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: list[list],
+               progress: Progress) -> list[list]:
     """COPY relationships between existing nodes; returns the rows left for the UNWIND statement."""
-    columns = [p.name for p in REL_BY_NAME[rel_type].all_props]
-    bulk = [r for r in rows if _copyable(r["p"].values())]
+    bulk = [r for r in rows if _copyable(r)]  # ids are never empty: only values can be ""
     if bulk:
         ends = (source, target) if len(REL_BY_NAME[rel_type].pairs) > 1 else None
         try:
-            copy(rel_type, ["from", "to", *columns], [[r["source"], r["target"], *(r["p"][c] for c in columns)]
-                                                     for r in bulk], ends)
+            copy(rel_type, ["from", "to", *REL_COLUMNS[rel_type]], bulk, ends)
         except RuntimeError as exc:  # LadybugDB names the id it did not find
             raise OrggraphError(f"{rel_type}: an endpoint is missing in the database ({exc}); "
                                 "nothing was written") from None
         progress(len(bulk))
-    return [r for r in rows if not _copyable(r["p"].values())]
+    return [r for r in rows if not _copyable(r)]
 
 
-def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[dict]]) -> int:
+def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[list]]) -> int:
     """Remove nodes the datasets no longer list, unless another dataset still points at them."""
     removed = 0
     for node_type in NODES:
-        keep = {row["id"] for row in by_label.get(node_type.label, [])}
+        keep = {row[0] for row in by_label.get(node_type.label, [])}
         listed = tx.run(f"MATCH (n:{node_type.label}) WHERE n.dataset IN $datasets RETURN n.id AS id",
                         {"datasets": datasets})
         stale = sorted({row["id"] for row in listed} - keep)  # a set difference, not NOT IN $keep
