@@ -272,6 +272,10 @@ CHAIN_QUERY = ("query($id: ID!, $asOf: Date) { chainOfCommand(id: $id, asOf: $as
                "{ depth id type name headPost holder capacity } }")
 
 
+SEARCH_QUERY = "query($text: String!) { search(text: $text) { id displayName } }"
+UNITS_QUERY = "{ units(first: 50) { totalCount nodes { id name } } }"
+
+
 def asgi_post(app: Any, body: bytes) -> Callable[[], Any]:
     """One POST /graphql handed straight to the ASGI app, as a server hands it a request that
     arrived: no HTTP client, no socket. Returns an awaitable factory; it raises on a non-200."""
@@ -346,10 +350,28 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
                 client.append(time.perf_counter() - started)
                 if response.status_code != 200 or "errors" in response.json():
                     raise RuntimeError(f"GraphQL answered {response.status_code}: {response.text[:500]}")
-        return percentiles(server), percentiles(direct), percentiles(client)
+        return percentiles(server), percentiles(direct), percentiles(client), await root_fields()
 
-    over_graphql, direct, client = asyncio.run(measure())
+    async def root_fields() -> dict:
+        """What a leader meets first at this scale: a search by name and the first page of units."""
+        asks = {"search": [json.dumps({"query": SEARCH_QUERY, "variables": {"text": w}}).encode()
+                           for w in sample["words"]],
+                "units_page": [json.dumps({"query": UNITS_QUERY}).encode()]}
+        out = {}
+        for name, bodies in asks.items():
+            posts = [asgi_post(app, b) for b in bodies]
+            await posts[0]()  # the first search after a load may build the line index
+            times = []
+            for index in range(max(5, runs // 20)):
+                started = time.perf_counter()
+                await posts[index % len(posts)]()
+                times.append(time.perf_counter() - started)
+            out[name] = percentiles(times)
+        return out
+
+    over_graphql, direct, client, roots = asyncio.run(measure())
     out = {"query": "chain_of_command", "graphql": over_graphql, "direct": direct, "with_client": client,
+           "root_fields": roots,
            "ratio_p50": over_graphql["p50_ms"] / direct["p50_ms"] if direct["p50_ms"] else None,
            "overhead_p50_ms": over_graphql["p50_ms"] - direct["p50_ms"],
            "api_bench_module": importlib.util.find_spec("orggraph.api.bench") is not None}

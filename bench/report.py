@@ -124,6 +124,10 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
                    + f" ({_ms(_get(r, 'graphql', 'graphql'))} vs {_ms(_get(r, 'graphql', 'direct'))} ms)")
         if _get(r, "graphql", "ratio_p50") is not None else (_get(r, "graphql", "error") or "–")[:120])
     add("GraphQL overhead per request, p50 (ms)", lambda r: _num(_get(r, "graphql", "overhead_p50_ms"), ".2f"))
+    add("GraphQL `search(text:)` (every word, accents ignored): p50 / p95 ms",
+        lambda r: _ms(_get(r, "graphql", "root_fields", "search")))
+    add("GraphQL `units(first: 50)` with totalCount: p50 / p95 ms",
+        lambda r: _ms(_get(r, "graphql", "root_fields", "units_page")))
     add("GraphQL with the in-process HTTP client (httpx): p50 / p95 ms", lambda r: _ms(_get(r, "graphql", "with_client")))
     neo4j_direct = _get(report["engines"].get("neo4j", {}), "graphql", "direct", "p50_ms")
     add("GraphQL p50 ÷ Neo4j's direct p50, same question", lambda r: _num(

@@ -142,7 +142,8 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         numbers = [result["load"]["seconds"], result["load"]["rows_per_second"], result["load"]["ratio_to_bulk"],
                    result["bulk"]["seconds"], result["bulk"]["rows_per_second"], result["chart"]["seconds"],
                    result["memory"]["python_peak_rss_mb"], result["graphql"]["ratio_p50"],
-                   result["graphql"]["with_client"]["p50_ms"]]
+                   result["graphql"]["with_client"]["p50_ms"],
+                   *(result["graphql"]["root_fields"][k][p] for k in ("search", "units_page") for p in ("p50_ms", "p95_ms"))]
         assert result["warm_up"]["calls"] > 0 and result["warm_up"]["seconds"] >= 0.5
         numbers += [result["queries"][key][p] for _, key, _ in QUERY_ROWS for p in ("p50_ms", "p95_ms")]
         numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
@@ -159,6 +160,6 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
-                   "GraphQL ratio", "org chart", "peak memory", "line index"):
+                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "org chart", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()
