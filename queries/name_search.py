@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from orggraph.collation import fold, rank, sort_key
 
@@ -59,7 +59,7 @@ class NameSearch:
         return rows
 
 
-def for_index(index: "LineIndex", kind: type = NameSearch) -> "NameSearch | FoldedSearch":
+def for_index(index: "LineIndex", kind: type = NameSearch) -> Any:
     """The index's search of this kind, made on first use and remade if the index moved to a new
     generation."""
     attribute = f"_{kind.__name__}"

@@ -81,6 +81,8 @@ STRATEGY: dict[str, dict[str, str]] = {
     "neighbours": {"ladybug": "index", "neo4j": "statement"},
     "dependents": {"ladybug": "index", "neo4j": "statement"},
     "search_by_name": {"ladybug": "index", "neo4j": "statement"},
+    # the API's lists of one node type without a filter (queries/listing.py)
+    "list_nodes": {"ladybug": "index", "neo4j": "statement"},
 }
 CHAIN_MAX_DEPTH = 30  # as the statement's *1..30
 

@@ -1,0 +1,74 @@
+"""Lists without a filter come from the line index on LadybugDB (queries/listing.py): the same
+pages, cursors, counts and aggregates as from the statement, for every type, order and date."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orggraph.api import create_app
+from orggraph.api.naming import plural
+from orggraph.loader.load import load
+from orggraph.queries import line_index, traversals
+from orggraph.queries.listing import listed_ids
+from orggraph.schema.model import NODES
+
+from apiutil import AsgiClient, gql
+from conftest import DATA, ROOT
+
+DAYS = ["2004-06-01", "2018-06-01", "2022-01-01"]
+LIST = """query($first: Int, $after: String, $asOf: Date, $order: OrderBy) {
+  %s(first: $first, after: $after, asOf: $asOf, orderBy: $order) {
+    totalCount nodes { id displayName } pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
+    %s } }"""
+AGGREGATE = "aggregate { count sumFte fteStated minValidFrom maxValidTo }"
+
+
+def _pages(client, field: str, day: str, order: str, aggregate: bool) -> list[dict]:
+    """Every page of the list, 3 at a time, following the cursors."""
+    pages, after = [], None
+    while True:
+        page = gql(client, LIST % (field, AGGREGATE if aggregate else ""),
+                   {"first": 3, "after": after, "asOf": day, "order": order})[field]
+        pages.append(page)
+        if not page["pageInfo"]["hasNextPage"] or len(pages) > 200:
+            return pages
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("dataset", [DATA / "valid", ROOT / "data" / "seeds"], ids=["test-data", "seeds"])
+def test_lists_from_the_index_page_as_the_statement(engine, dataset, monkeypatch):
+    if engine.dialect != "ladybug":
+        pytest.skip("the index is LadybugDB's strategy; Neo4j reads the list (tests/api/test_answers.py)")
+    load(engine, [dataset])
+    line_index.current(engine, build_now=True)
+    client = AsgiClient(create_app(engine))
+    assert listed_ids(engine, "Unit", dt.date(2022, 1, 1), "name")  # the index answers
+    listed = 0
+    for node_type in NODES:
+        field = plural(node_type.label)
+        for day in DAYS:
+            for order in ("NAME", "NAME_DESC", "ID"):
+                answers = []
+                for strategy in ("statement", "index"):
+                    monkeypatch.setitem(traversals.STRATEGY["list_nodes"], engine.dialect, strategy)
+                    answers.append(_pages(client, field, day, order, aggregate=order == "NAME"))
+                assert answers[0] == answers[1], (field, day, order)
+                listed += answers[0][0]["totalCount"]
+    assert listed > 100
+
+
+def test_a_list_from_the_index_follows_a_write(engine):
+    if engine.dialect != "ladybug":
+        pytest.skip("the index is LadybugDB's strategy")
+    load(engine, [DATA / "valid"])
+    line_index.current(engine, build_now=True)
+    client = AsgiClient(create_app(engine))
+    query = '{ units(asOf: "2022-01-01", first: 500) { totalCount nodes { id displayName } } }'
+    before = gql(client, query)["units"]
+    some = before["nodes"][-1]["id"]
+    engine.write(lambda tx: tx.run("MATCH (n:Unit {id: $id}) SET n.name = 'Aaa først'", {"id": some}))
+    line_index.current(engine, build_now=True)
+    after = gql(client, query)["units"]
+    assert after["totalCount"] == before["totalCount"]
+    assert after["nodes"][0] == {"id": some, "displayName": "Aaa først"}
