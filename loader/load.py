@@ -1,14 +1,13 @@
 """The loader's front door: read, validate (against the files and the graph), then write."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from orggraph.engine.base import Engine
 
+from .collector import collector_paused
 from .items import Parsed
 from .problems import ValidationFailed
 from .read import read_all
@@ -49,19 +48,6 @@ def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
 
 def is_empty(engine: Engine) -> bool:
     return not engine.read("MATCH (n) RETURN 1 AS one LIMIT 1")
-
-
-@contextmanager
-def collector_paused():
-    """Reading makes hundreds of thousands of small objects that all stay alive until the write;
-    the cyclic garbage collector would walk them over and over and find nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass

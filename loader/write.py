@@ -42,6 +42,7 @@ from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
 
+from .collector import collector_paused
 from .items import NodeItem, RelItem
 
 BATCH = 2000
@@ -138,7 +139,12 @@ def rel_dicts(rel_type: str, rows: list[tuple]) -> list[dict]:
 def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
                 labels_of: dict[str, str], progress: Progress | None = None) -> LoadReport:
     """Replace what `datasets` said with `nodes` and `rels`, all in one transaction."""
-    progress = progress or (lambda n: None)
+    with collector_paused():  # a row of cells per item, all alive until the end
+        return _write(engine, datasets, nodes, rels, labels_of, progress or (lambda n: None))
+
+
+def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
+           labels_of: dict[str, str], progress: Progress) -> LoadReport:
     report = LoadReport(datasets)
     by_label = node_rows(nodes)
     by_pair = rel_rows(rels, labels_of)
