@@ -7,12 +7,13 @@ from typing import Callable
 
 from orggraph.engine.base import Engine
 
+from .collector import collector_paused
 from .items import Parsed
 from .problems import ValidationFailed
 from .read import read_all
 from .stored import context
 from .validate import Known, validate
-from .write import LoadReport, Progress, collector_paused, plan_size, write_items
+from .write import LoadReport, Progress, plan_size, write_items
 
 
 #: above this many ids to resolve, one read of every node beats lookups by id (5 000 a statement)

@@ -24,26 +24,28 @@ rows works there, and a failed COPY rolls the transaction back): ~20x faster tha
 parameterised UNWIND batches, whose Python binding types every row and whose
 relationship insert costs ~250 µs a row. Updates of existing nodes still go by
 UNWIND ... MATCH ... SET.
+
+Python's own share is kept to one pass over the items: each row becomes a tuple of cells in
+the table's column order (`node_rows`, `rel_rows`), which is what the CSV writer, the
+comparison with the stored rows and the stale check all use; dicts are made only for the rows
+that go by UNWIND. A first load into an empty graph skips the relationship deletes, the reads
+of stored nodes and the stale check (one `MATCH (n) ... LIMIT 1` says there is nothing), and
+stale nodes are found before any node is written, from the stored rows already read.
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
 
+from .collector import collector_paused
 from .items import NodeItem, RelItem
 
 BATCH = 2000
-#: a row's columns, in schema order: a node's id first, a relationship's after its two ends
-NODE_COLUMNS = {n.label: [p.name for p in n.all_props] for n in NODES}
-REL_COLUMNS = {r.name: [p.name for p in r.all_props] for r in RELS}
-assert all(columns[0] == "id" for columns in NODE_COLUMNS.values()), "rows are keyed by their first column"
 #: rows per CREATE of new nodes (no lookup: fewer, bigger statements); relationships keep
 #: BATCH, as LadybugDB's cost per row grows with the batch (measured: 20 000 is 1.3x slower)
 NEW_NODE_BATCH = {"ladybug": 20_000}
@@ -57,20 +59,6 @@ class LoadReport:
     relationships: int = 0
     removed_nodes: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading, checking and writing make hundreds of thousands of small objects that all stay
-    alive until the write ends; the cyclic garbage collector would walk them over and over and
-    find nothing to free (it doubled the time to lay out the rows of a write at scale 0.25)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def upsert_statement(engine: Engine, label: str) -> str:
@@ -114,64 +102,95 @@ def plan_size(nodes: list[NodeItem], rels: list[RelItem]) -> int:
     return len(nodes) + len(rels)
 
 
+#: each table's columns in schema order; a row is a tuple of cells in this order (id first)
+NODE_COLUMNS = {n.label: [p.name for p in n.all_props] for n in NODES}
+REL_COLUMNS = {r.name: [p.name for p in r.all_props] for r in RELS}
+
+
+def node_rows(nodes: list[NodeItem]) -> dict[str, list[tuple]]:
+    """Nodes as tuples of cells per label. A tuple per row (map over dict.get at C speed) is what
+    COPY, the comparison with stored nodes and the stale check need; dicts are made only for
+    the few rows that go by UNWIND."""
+    by_label: dict[str, list[tuple]] = defaultdict(list)
+    for node in nodes:
+        by_label[node.label].append(tuple(map(node.props.get, NODE_COLUMNS[node.label])))
+    return by_label
+
+
+def rel_rows(rels: list[RelItem], labels_of: dict[str, str]) -> dict[tuple[str, str, str], list[tuple]]:
+    """Relationships as (source, target, *cells) per (type, source label, target label)."""
+    by_pair: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    for rel in rels:
+        by_pair[rel.type, labels_of[rel.source], labels_of[rel.target]].append(
+            (rel.source, rel.target, *map(rel.props.get, REL_COLUMNS[rel.type])))
+    return by_pair
+
+
+def node_dicts(label: str, rows: list[tuple]) -> list[dict]:
+    columns = NODE_COLUMNS[label]
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def rel_dicts(rel_type: str, rows: list[tuple]) -> list[dict]:
+    columns = REL_COLUMNS[rel_type]
+    return [{"source": row[0], "target": row[1], "p": dict(zip(columns, row[2:]))} for row in rows]
+
+
 def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
                 labels_of: dict[str, str], progress: Progress | None = None) -> LoadReport:
     """Replace what `datasets` said with `nodes` and `rels`, all in one transaction."""
-    with collector_paused():
-        return _write_items(engine, datasets, nodes, rels, labels_of, progress)
+    with collector_paused():  # a row of cells per item, all alive until the end
+        return _write(engine, datasets, nodes, rels, labels_of, progress or (lambda n: None))
 
 
-def _write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
-                 labels_of: dict[str, str], progress: Progress | None) -> LoadReport:
-    progress = progress or (lambda n: None)
+def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
+           labels_of: dict[str, str], progress: Progress) -> LoadReport:
     report = LoadReport(datasets)
-    # Rows are lists of every column in schema order (what COPY takes as they are); the few rows
-    # that go by an UNWIND statement become dicts there. One pass over the items, no dict per row.
-    by_label: dict[str, list[list]] = defaultdict(list)
-    for node in nodes:
-        get = node.props.get
-        by_label[node.label].append([get(c) for c in NODE_COLUMNS[node.label]])
-    by_pair: dict[tuple[str, str, str], list[list]] = defaultdict(list)
-    for rel in rels:
-        get = rel.props.get
-        by_pair[(rel.type, labels_of[rel.source], labels_of[rel.target])].append(
-            [rel.source, rel.target, *[get(c) for c in REL_COLUMNS[rel.type]]])
-
+    by_label = node_rows(nodes)
+    by_pair = rel_rows(rels, labels_of)
     new_size = NEW_NODE_BATCH.get(engine.dialect, BATCH)
     split = engine.dialect == "ladybug"  # Neo4j's MERGE uses the unique index: keep it
 
     def work(tx: Tx) -> LoadReport:
         copy = getattr(tx, "copy", None)  # LadybugDB's bulk path, inside this transaction
-        for rel in RELS:
-            tx.run(f"MATCH ()-[r:{rel.name}]->() WHERE r.dataset IN $datasets DELETE r",
-                   {"datasets": datasets})
+        # A first load into an empty graph has no relationships to delete, no stored nodes to
+        # compare with and nothing stale: one look instead of a statement per table.
+        # (on Neo4j every data node is an :Entity; the write lock's node is not)
+        anyone = f"(n:{engine.extra_labels[0]})" if engine.extra_labels else "(n)"
+        empty = not tx.run(f"MATCH {anyone} RETURN 1 AS one LIMIT 1")
+        if not empty:
+            for rel in RELS:
+                tx.run(f"MATCH ()-[r:{rel.name}]->() WHERE r.dataset IN $datasets DELETE r",
+                       {"datasets": datasets})
+        stored = {} if empty or not split else {label: _stored(tx, label) for label in by_label}
+        # Stale nodes are found before any node is written: the nodes written are all kept, so
+        # the set is the same, and on LadybugDB it comes from the stored rows already read.
+        if not empty:
+            report.removed_nodes = _remove_stale(tx, datasets, by_label, stored)
         for label, rows in by_label.items():
             if split:
-                stored = _stored(tx, label)
-                new = [r for r in rows if r[0] not in stored]
-                changed = [r for r in rows if r[0] in stored and stored[r[0]] != r]
+                have = stored.get(label, {})
+                new = [r for r in rows if r[0] not in have] if have else rows
+                changed = [r for r in rows if r[0] in have and have[r[0]] != r] if have else []
                 progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
                 if copy is not None:
                     new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
-                parts = [(create_statement(engine, label), new, new_size),
-                         (update_statement(engine, label), changed, BATCH)]
+                parts = [(create_statement(engine, label), node_dicts(label, new), new_size),
+                         (update_statement(engine, label), node_dicts(label, changed), BATCH)]
             else:
-                parts = [(upsert_statement(engine, label), rows, BATCH)]
+                parts = [(upsert_statement(engine, label), node_dicts(label, rows), BATCH)]
             for statement, part, size in parts:
                 for batch in _batches(part, size):
-                    tx.run(statement, {"rows": [dict(zip(NODE_COLUMNS[label], r)) for r in batch]})
+                    tx.run(statement, {"rows": batch})
                     progress(len(batch))
             report.by_type[label] = len(rows)
-        report.removed_nodes = _remove_stale(tx, datasets, by_label)
         for (rel_type, source, target), rows in by_pair.items():
             statement = create_rel_statement(engine, rel_type, source, target)
             report.by_type[rel_type] = report.by_type.get(rel_type, 0) + len(rows)
             if copy is not None:
                 rows = _copy_rels(copy, rel_type, source, target, rows, progress)
-            columns = REL_COLUMNS[rel_type]
-            for batch in _batches(rows):
-                created = tx.run(statement, {"rows": [{"source": r[0], "target": r[1], "p": dict(zip(columns, r[2:]))}
-                                                      for r in batch]})[0]["created"]
+            for batch in _batches(rel_dicts(rel_type, rows)):
+                created = tx.run(statement, {"rows": batch})[0]["created"]
                 if created != len(batch):  # an endpoint vanished: never commit a partial graph
                     raise OrggraphError(f"{rel_type}: wrote {created} of {len(batch)} relationships; "
                                         "an endpoint is missing in the database")
@@ -182,30 +201,27 @@ def _write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rel
     return engine.write(work)
 
 
-def _stored(tx: Tx, label: str) -> dict[str, list]:
-    """Every stored node of a label with all its properties in column order, by id (one read)."""
+def _stored(tx: Tx, label: str) -> dict[str, tuple]:
+    """Every stored node of a label as a tuple of cells (NODE_COLUMNS order), by id: one read."""
     columns = NODE_COLUMNS[label]
-    rows = tx.run(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns))
-    return {row["id"]: [row[c] for c in columns] for row in rows}
+    rows = tx.tuples(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c}" for c in columns))
+    return {row[0]: row for row in rows}
 
 
-def _copyable(row: list) -> bool:
-    return "" not in row  # COPY reads an empty cell as null: an empty string goes by UNWIND
-
-
-def _copy_nodes(copy: Callable, label: str, rows: list[list], progress: Progress) -> list[list]:
+def _copy_nodes(copy: Callable, label: str, rows: list[tuple], progress: Progress) -> list[tuple]:
     """COPY the new nodes that can go that way; returns the rest, for the UNWIND statement."""
-    bulk = [r for r in rows if _copyable(r)]
+    # COPY reads an empty cell as null: a row with an empty string goes by UNWIND
+    bulk = [r for r in rows if "" not in r]
     if bulk:
         copy(label, NODE_COLUMNS[label], bulk)
         progress(len(bulk))
-    return [r for r in rows if not _copyable(r)]
+    return [r for r in rows if "" in r] if len(bulk) != len(rows) else []
 
 
-def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: list[list],
-               progress: Progress) -> list[list]:
+def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: list[tuple],
+               progress: Progress) -> list[tuple]:
     """COPY relationships between existing nodes; returns the rows left for the UNWIND statement."""
-    bulk = [r for r in rows if _copyable(r)]  # ids are never empty: only values can be ""
+    bulk = [r for r in rows if "" not in r]  # ids are never empty: only a property can be
     if bulk:
         ends = (source, target) if len(REL_BY_NAME[rel_type].pairs) > 1 else None
         try:
@@ -214,23 +230,34 @@ def _copy_rels(copy: Callable, rel_type: str, source: str, target: str, rows: li
             raise OrggraphError(f"{rel_type}: an endpoint is missing in the database ({exc}); "
                                 "nothing was written") from None
         progress(len(bulk))
-    return [r for r in rows if not _copyable(r)]
+    return [r for r in rows if "" in r] if len(bulk) != len(rows) else []
 
 
-def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[list]]) -> int:
-    """Remove nodes the datasets no longer list, unless another dataset still points at them."""
+DATASET = {label: columns.index("dataset") for label, columns in NODE_COLUMNS.items()}
+
+
+def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[tuple]],
+                  stored: dict[str, dict[str, tuple]]) -> int:
+    """Remove nodes the datasets no longer list, unless another dataset still points at them.
+    Runs after the datasets' relationships are deleted, so any link left is another dataset's."""
     removed = 0
+    wanted = set(datasets)
     for node_type in NODES:
-        keep = {row[0] for row in by_label.get(node_type.label, [])}
-        listed = tx.run(f"MATCH (n:{node_type.label}) WHERE n.dataset IN $datasets RETURN n.id AS id",
-                        {"datasets": datasets})
-        stale = sorted({row["id"] for row in listed} - keep)  # a set difference, not NOT IN $keep
+        label = node_type.label
+        keep = {row[0] for row in by_label.get(label, ())}
+        if label in stored:
+            at = DATASET[label]
+            listed = {node_id for node_id, row in stored[label].items() if row[at] in wanted}
+        else:
+            listed = {row["id"] for row in tx.run(
+                f"MATCH (n:{label}) WHERE n.dataset IN $datasets RETURN n.id AS id", {"datasets": datasets})}
+        stale = sorted(listed - keep)  # a set difference, not NOT IN $keep
         if not stale:
             continue
         params = {"stale": stale}
-        anchor = f"UNWIND $stale AS stale_id MATCH (n:{node_type.label} {{id: stale_id}})"
+        anchor = f"UNWIND $stale AS stale_id MATCH (n:{label} {{id: stale_id}})"
         for rel in RELS:
-            if node_type.label not in rel.sources + rel.targets:
+            if label not in rel.sources + rel.targets:
                 continue
             used = tx.run(f"{anchor} MATCH (n)-[r:{rel.name}]-(m) "
                           "RETURN n.id AS id, m.id AS other, r.dataset AS dataset LIMIT 1", params)

@@ -231,3 +231,52 @@ def test_a_relationship_to_a_vanished_node_writes_nothing(engine):
     with pytest.raises(OrggraphError, match="PART_OF"):
         write_items(engine, checked.datasets, parsed.nodes, parsed.rels, labels)
     assert count(engine, "MATCH (n) RETURN count(n) AS c") == 0
+
+
+def statements_of_writes(engine, monkeypatch) -> list[str]:
+    """Every statement the engine's write transactions run from now on."""
+    sent: list[str] = []
+    real = type(engine).write
+
+    class Spy:
+        def __init__(self, tx):
+            self._tx = tx
+
+        def run(self, cypher, params=None):
+            sent.append(cypher)
+            return self._tx.run(cypher, params)
+
+        def __getattr__(self, name):  # copy, tuples, touched: as they are
+            return getattr(self._tx, name)
+
+    monkeypatch.setattr(type(engine), "write", lambda self, work: real(self, lambda tx: work(Spy(tx))))
+    return sent
+
+
+def test_a_first_load_skips_the_deletes_and_the_stale_scan(engine, monkeypatch):
+    """An empty graph has no relationships to delete and no stale nodes: one look, not a statement
+    per table. A graph that holds anything still gets them."""
+    sent = statements_of_writes(engine, monkeypatch)
+    load(engine, [VALID])
+    assert not [s for s in sent if "DELETE" in s or "n.dataset IN" in s]
+    sent.clear()
+    load(engine, [VALID])
+    assert sum("DELETE r" in s for s in sent) >= 10  # one per relationship type
+
+
+def test_stale_nodes_are_only_the_reloaded_datasets_own(engine, tmp_path):
+    """A reload removes the nodes its datasets no longer list, of a type the files still have
+    (found among the stored rows the load reads anyway) and of a type they no longer have at all,
+    and leaves another dataset's nodes of the same type alone."""
+    (tmp_path / "a.yaml").write_text(
+        "source: s\nunits: [{id: a1, name: A1, kind: unit}, {id: a2, name: A2, kind: unit}]\n"
+        "services: [{id: sa, name: Tjeneste A}]\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        "source: s\nunits: [{id: b1, name: B1, kind: unit}]\nservices: [{id: sb, name: Tjeneste B}]\n",
+        encoding="utf-8")
+    load(engine, [tmp_path])
+    (tmp_path / "a.yaml").write_text("source: s\nunits: [{id: a1, name: A1, kind: unit}]\n", encoding="utf-8")
+    report = load(engine, [tmp_path / "a.yaml"])
+    assert report.removed_nodes == 2
+    ids = {r["id"] for r in engine.read("MATCH (n) RETURN n.id AS id")}
+    assert ids == {"a1", "b1", "sb"}

@@ -82,7 +82,11 @@ class _Tx:
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._engine._execute(cypher, params)
 
-    def copy(self, table: str, columns: list[str], rows: list[list[Any]], ends: tuple[str, str] | None = None) -> int:
+    def tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """Rows as plain tuples in column order: for reading a whole table, no dict per row."""
+        return self._engine.read_tuples(cypher, params)
+
+    def copy(self, table: str, columns: list[str], rows: list[tuple], ends: tuple[str, str] | None = None) -> int:
         """Bulk-insert rows with LadybugDB's COPY FROM a CSV file, inside this transaction.
 
         Rows are lists of cells in `columns` order (a relationship's first two are its ends' ids);
