@@ -87,6 +87,19 @@ def engine(request, tmp_path):
     eng.close()
 
 
+@pytest.fixture(params=["valid", "seeds"], ids=["test-data", "seeds"])
+def indexed(engine, request):
+    """LadybugDB holding the test data or the seeds, its line index built: for comparing answers
+    from the index with the statements' (the index is LadybugDB's strategy only)."""
+    if engine.dialect != "ladybug":
+        pytest.skip("the index is LadybugDB's strategy; Neo4j runs the statements")
+    from orggraph.loader.load import load
+    from orggraph.queries import line_index
+    load(engine, [DATA / "valid" if request.param == "valid" else ROOT / "data" / "seeds"])
+    line_index.current(engine, build_now=True)
+    return engine
+
+
 @pytest.fixture
 def engine_settings(request, tmp_path) -> Settings:
     """Settings (not an open engine) for tests that run the CLI in another process."""

@@ -32,12 +32,8 @@ def _texts(engine) -> list[str]:
     return sorted(texts)
 
 
-@pytest.mark.parametrize("dataset", [DATA / "valid", ROOT / "data" / "seeds"], ids=["test-data", "seeds"])
-def test_search_from_the_index_gives_the_statements_rows(engine, dataset, monkeypatch):
-    if engine.dialect != "ladybug":
-        pytest.skip("the index is LadybugDB's strategy; Neo4j runs the statement (compared in test_queries)")
-    load(engine, [dataset])
-    line_index.current(engine, build_now=True)
+def test_search_from_the_index_gives_the_statements_rows(indexed, monkeypatch):
+    engine = indexed  # Neo4j runs the statement: compared in test_queries
     compared = found = 0
     for text in _texts(engine):
         for day in DAYS:

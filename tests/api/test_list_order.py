@@ -14,7 +14,7 @@ from orggraph.queries.listing import listed_ids
 from orggraph.schema.model import NODES
 
 from apiutil import AsgiClient, gql
-from conftest import DATA, ROOT
+from conftest import DATA
 
 DAYS = ["2004-06-01", "2018-06-01", "2022-01-01"]
 LIST = """query($first: Int, $after: String, $asOf: Date, $order: OrderBy) {
@@ -36,12 +36,8 @@ def _pages(client, field: str, day: str, order: str, aggregate: bool) -> list[di
         after = page["pageInfo"]["endCursor"]
 
 
-@pytest.mark.parametrize("dataset", [DATA / "valid", ROOT / "data" / "seeds"], ids=["test-data", "seeds"])
-def test_lists_from_the_index_page_as_the_statement(engine, dataset, monkeypatch):
-    if engine.dialect != "ladybug":
-        pytest.skip("the index is LadybugDB's strategy; Neo4j reads the list (tests/api/test_answers.py)")
-    load(engine, [dataset])
-    line_index.current(engine, build_now=True)
+def test_lists_from_the_index_page_as_the_statement(indexed, monkeypatch):
+    engine = indexed  # Neo4j reads the list: tests/api/test_answers.py
     client = AsgiClient(create_app(engine))
     assert listed_ids(engine, "Unit", dt.date(2022, 1, 1), "name")  # the index answers
     listed = 0
