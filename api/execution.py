@@ -78,12 +78,12 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
         cached = self._leaf_plans.get(id(grouped_field_set))
         if cached is not None and cached[0] is grouped_field_set:
             return cached[1]
-        plan = None if self.middleware_manager else _leaf_plan(self.schema, parent_type, grouped_field_set)
+        plan = None if self.middleware_manager else _leaf_plan(parent_type, grouped_field_set)
         self._leaf_plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
 
 
-def _leaf_plan(schema: Any, parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple[Leaf, ...] | None:
+def _leaf_plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple[Leaf, ...] | None:
     """How to complete every field of the selection in one step; None if any field needs more."""
     plan = []
     for key, details in grouped_field_set.items():

@@ -190,22 +190,18 @@ NEO4J_SEARCH_CYPHER = (
     "CONTAINS word) RETURN collect([n.id, [label IN labels(n) WHERE label <> 'Entity'][0], name]) AS rows")
 
 
-def search_rows(engine_read: Any, dialect: str, whole: str, as_of: dt.date) -> Any:
-    """The rows (id, type, name) `ranked` ranks for the folded text `whole`, read with
-    `engine_read(cypher, params)` (awaitable or not, as that is)."""
+def search_statement(dialect: str, whole: str, as_of: dt.date) -> tuple[str, dict[str, Any]]:
+    """The statement (and its parameters) whose rows `search_rows` gives for the folded text `whole`."""
+    if dialect == "neo4j":
+        return NEO4J_SEARCH_CYPHER, {"as_of": as_of, "words": whole.split(), "folded_elsewhere": FOLDED_ELSEWHERE}
+    return SEARCH_CYPHER, {"as_of": as_of}
+
+
+def search_rows(dialect: str, result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows (id, type, name) that `ranked` ranks, from what `search_statement` returned."""
     if dialect != "neo4j":
-        return engine_read(SEARCH_CYPHER, {"as_of": as_of})
-    result = engine_read(NEO4J_SEARCH_CYPHER, {"as_of": as_of, "words": whole.split(),
-                                               "folded_elsewhere": FOLDED_ELSEWHERE})
-
-    def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"id": i, "type": t, "name": n} for i, t, n in records[0]["rows"]] if records else []
-
-    if hasattr(result, "__await__"):
-        async def later() -> list[dict[str, Any]]:
-            return rows(await result)
-        return later()
-    return rows(result)
+        return result
+    return [{"id": i, "type": t, "name": n} for i, t, n in result[0]["rows"]] if result else []
 
 
 async def search(info: Info, text: str, types: Optional[List[str]], first: int,
@@ -227,6 +223,8 @@ async def search(info: Info, text: str, types: Optional[List[str]], first: int,
     # LadybugDB: the line index's folded names when it is current (queries/name_search.py)
     ids = await gate.in_thread(gate._read, folded_search, gate.engine, whole, types, as_of, size)
     if ids is None:  # every valid node's name, ranked here
-        ids = ranked(await search_rows(gate.read, gate.engine.dialect, whole, as_of), whole, types, size)
+        dialect = gate.engine.dialect
+        rows = search_rows(dialect, await gate.read(*search_statement(dialect, whole, as_of)))
+        ids = ranked(rows, whole, types, size)
     found = await loaders.nodes(info.context).load_many([(i, as_of) for i in ids])
     return [build_node(row, as_of) for row in found if row]

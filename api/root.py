@@ -57,13 +57,6 @@ def _match_rows(dialect: str, label: str, result: list[dict[str, Any]]) -> list[
         columns = LIST_COLUMNS[label]
         return [dict(zip(columns, values)) for values in result[0]["rows"]] if result else []
     return result
-# Its second: the page's whole nodes by id (the label is the schema's, never user text).
-PAGE_CYPHER = {
-    "ladybug": {n.label: f"UNWIND $ids AS wanted MATCH (n:{n.label} {{id: wanted}}) RETURN n AS node"
-                for n in NODES},
-    "neo4j": {n.label: f"UNWIND $ids AS wanted MATCH (n:Entity {{id: wanted}}) WHERE n:{n.label} RETURN n AS node"
-              for n in NODES},
-}
 
 
 def _row_value(row: dict[str, Any], name: str) -> Any:
@@ -107,8 +100,9 @@ def _list_field(node: NodeType) -> Any:
             async def figures() -> Aggregate:  # asked for: the index holds no årsverk
                 return aggregate(await every_match(), _row_value)
         start, stop = window(keys, first, after)
-        found = {row["node"]["id"]: row["node"] for row in await gate.read(
-            PAGE_CYPHER[dialect][node.label], {"ids": keys[start:stop]})}
+        # the page's whole nodes, by id
+        found = {row["node"]["id"]: row["node"] for row in await gate.read_each(
+            loaders.nodes_by_id(dialect, label=node.label), {"ids": keys[start:stop]})}
         # a node deleted by a write between the two reads is left out of the page
         page = [build_node(found[key], day) for key in keys[start:stop] if key in found]
         return page_connection(keys, start, stop, page, figures)

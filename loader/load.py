@@ -13,7 +13,7 @@ from .problems import ValidationFailed
 from .read import read_all
 from .stored import context
 from .validate import Known, validate
-from .write import LoadReport, Progress, plan_size, write_items
+from .write import LoadReport, Progress, any_node_statement, plan_size, write_items
 
 
 #: above this many ids to resolve, one read of every node beats lookups by id (5 000 a statement)
@@ -47,7 +47,7 @@ def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
 
 
 def is_empty(engine: Engine) -> bool:
-    return not engine.read("MATCH (n) RETURN 1 AS one LIMIT 1")
+    return not engine.read(any_node_statement(engine))
 
 
 @dataclass

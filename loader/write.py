@@ -97,6 +97,13 @@ def _batches(rows: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
         yield rows[start:start + size]
 
 
+def any_node_statement(engine: Engine) -> str:
+    """A statement with a row if the graph holds any data node (on Neo4j every one is an :Entity;
+    the write lock's node is not)."""
+    anyone = f"(n:{engine.extra_labels[0]})" if engine.extra_labels else "(n)"
+    return f"MATCH {anyone} RETURN 1 AS one LIMIT 1"
+
+
 def plan_size(nodes: list[NodeItem], rels: list[RelItem]) -> int:
     """How many rows the progress bar will count."""
     return len(nodes) + len(rels)
@@ -155,9 +162,7 @@ def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: lis
         copy = getattr(tx, "copy", None)  # LadybugDB's bulk path, inside this transaction
         # A first load into an empty graph has no relationships to delete, no stored nodes to
         # compare with and nothing stale: one look instead of a statement per table.
-        # (on Neo4j every data node is an :Entity; the write lock's node is not)
-        anyone = f"(n:{engine.extra_labels[0]})" if engine.extra_labels else "(n)"
-        empty = not tx.run(f"MATCH {anyone} RETURN 1 AS one LIMIT 1")
+        empty = not tx.run(any_node_statement(engine))
         if not empty:
             for rel in RELS:
                 tx.run(f"MATCH ()-[r:{rel.name}]->() WHERE r.dataset IN $datasets DELETE r",

@@ -13,7 +13,7 @@ import string
 
 import yaml
 
-from orggraph.api.questions import CYPHER_FOLD, FOLDED_ELSEWHERE, SEARCH_CYPHER, ranked, search_rows
+from orggraph.api.questions import CYPHER_FOLD, FOLDED_ELSEWHERE, SEARCH_CYPHER, ranked, search_rows, search_statement
 from orggraph.collation import fold
 from orggraph.queries.name_search import NameSearch, folded_search
 
@@ -148,7 +148,7 @@ def test_the_neo4j_statement_sends_every_name_that_can_match(engine, tmp_path):
     for whole in sorted({t for t in texts if t}):
         for day in DAYS:
             everything = engine.read(SEARCH_CYPHER, {"as_of": day})
-            sent = search_rows(engine.read, engine.dialect, whole, day)
+            sent = search_rows(engine.dialect, engine.read(*search_statement(engine.dialect, whole, day)))
             for types in (None, ["Unit"]):
                 for first in (3, 20):
                     expected = ranked(everything, whole, types, first)
@@ -159,5 +159,5 @@ def test_the_neo4j_statement_sends_every_name_that_can_match(engine, tmp_path):
     day = DAYS[-1]
     for text, index in [("karasjohka", 0), ("strassenbau", 1), ("istanbul", 2), ("nord fron", 3),
                         ("aeroskobing", 4), ("evje", 5), ("creme brulee", 6), ("orsta-volda", 8)]:
-        sent = search_rows(engine.read, engine.dialect, text, day)
+        sent = search_rows(engine.dialect, engine.read(*search_statement(engine.dialect, text, day)))
         assert f"odd-{index}" in ranked(sent, text, None, 20), text  # names folded elsewhere are sent
