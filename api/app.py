@@ -42,7 +42,7 @@ from .auth import AuthConfig, AuthFailed
 from .context import Context, Gate
 from .errors import UNAVAILABLE, UNAVAILABLE_MESSAGE, is_unavailable
 from .limits import LimitExceeded, Limits
-from .schema import get_schema, sdl
+from .schema import get_schema, run, sdl
 
 GQL_RESPONSE, JSON = "application/graphql-response+json", "application/json"
 READY_TIMEOUT = 5.0
@@ -242,9 +242,8 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         writes = _is_mutation(document, operation)
         # Reads carry the deadline to the database, which stops a statement still running then.
         deadline = None if writes else time.monotonic() + limits.max_query_seconds
-        running = schema.execute(query, variable_values=variables, operation_name=operation,
-                                 context_value=Context(gate.until(deadline), principal=principal,
-                                                       audit=audit_log))
+        running = run(query, document, variables=variables, operation=operation,
+                      context=Context(gate.until(deadline), principal=principal, audit=audit_log))
 
         def too_long() -> Response:
             return _request_error(
@@ -326,9 +325,9 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         return Response(body, media_type=MEDIA_TYPES[fmt])
 
     app = Starlette(routes=[
+        Route("/graphql", graphql, methods=["GET", "POST"]),  # first: routes are matched in order
         Mount("/static/graphiql", StaticFiles(directory=str(GRAPHIQL.parent)), name="graphiql"),
         Route("/charts/{kind}/{node_id}.{fmt}", chart, methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/graphql/schema.graphql", schema_sdl, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

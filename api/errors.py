@@ -6,10 +6,8 @@ and reach the client as "internal error" with the same path and locations.
 from __future__ import annotations
 
 import logging
-from typing import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from orggraph.errors import DatabaseUnavailable, OrggraphError, QueryError, QueryTimeout
 
@@ -68,29 +66,27 @@ def _expand(error: GraphQLError) -> list[GraphQLError]:
             for field, message in original.problems]
 
 
-class MaskInternalErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if not errors:
-            return
-        masked = []
-        for error in errors:
-            if is_client_error(error):
-                masked.extend(_expand(error))
-                continue
-            original = error.original_error
-            if is_unavailable(original):  # expected while the server restarts: no traceback
-                log.warning("database unavailable at %s: %s", ".".join(map(str, error.path or [])) or "-",
-                            original)
-                masked.append(GraphQLError(UNAVAILABLE_MESSAGE, nodes=error.nodes, source=error.source,
-                                           positions=error.positions, path=error.path,
-                                           extensions={"code": UNAVAILABLE}))
-                continue
-            log.error("internal error at %s: %s", ".".join(map(str, error.path or [])) or "-",
-                      original, exc_info=(type(original), original, original.__traceback__))
-            masked.append(GraphQLError(INTERNAL, nodes=error.nodes, source=error.source,
-                                       positions=error.positions, path=error.path,
-                                       extensions={"code": "INTERNAL"}))
-        result.errors = masked
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors a client sees: its own mistakes as they are (an InvalidWrite as one error per
+    problem), the database being unavailable as UNAVAILABLE, anything else as "internal error"
+    with its path, logged in full."""
+    shown = []
+    for error in errors:
+        if is_client_error(error):
+            log.debug("client error: %s", error.message)
+            shown.extend(_expand(error))
+            continue
+        original = error.original_error
+        if is_unavailable(original):  # expected while the server restarts: no traceback
+            log.warning("database unavailable at %s: %s", ".".join(map(str, error.path or [])) or "-",
+                        original)
+            shown.append(GraphQLError(UNAVAILABLE_MESSAGE, nodes=error.nodes, source=error.source,
+                                      positions=error.positions, path=error.path,
+                                      extensions={"code": UNAVAILABLE}))
+            continue
+        log.error("internal error at %s: %s", ".".join(map(str, error.path or [])) or "-",
+                  original, exc_info=(type(original), original, original.__traceback__))
+        shown.append(GraphQLError(INTERNAL, nodes=error.nodes, source=error.source,
+                                  positions=error.positions, path=error.path,
+                                  extensions={"code": "INTERNAL"}))
+    return shown

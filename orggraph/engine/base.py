@@ -38,6 +38,10 @@ class Engine(ABC):
     generation: int = 0
     #: how many writes `touched_since` remembers
     WRITES_KEPT = 64
+    #: how long `close` waits for a statement still running in another thread: a request whose
+    #: answer was given up (a sibling field failed, the client left) leaves its statement running,
+    #: and closing the connection under it breaks the driver (or LadybugDB) mid-call
+    CLOSE_WAIT = 10.0
 
     def _wrote(self, before: int, touched: Optional[frozenset[str]]) -> None:
         """Record a write that ran from generation `before` to the current one. `touched`: the ids

@@ -234,8 +234,13 @@ class EmbeddedEngine(Engine):
         return f"CAST({expr} AS {LADYBUG_TYPES[type_name]})"
 
     def close(self) -> None:
-        if getattr(self, "_conn", None) is not None:
-            self._conn.close()
-            self._db.close()
-            self._conn = None
-        self._lock.release()
+        held = self._mutex.acquire(timeout=self.CLOSE_WAIT)  # after a statement still running
+        try:
+            if getattr(self, "_conn", None) is not None:
+                self._conn.close()
+                self._db.close()
+                self._conn = None
+            self._lock.release()
+        finally:
+            if held:
+                self._mutex.release()

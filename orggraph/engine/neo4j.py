@@ -1,8 +1,10 @@
 """Neo4j 5.26 through the official driver: managed transactions, database always named."""
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
@@ -67,6 +69,8 @@ class Neo4jEngine(Engine):
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri, self.database = uri, database
+        self._sessions = 0  # open in any thread; `close` waits for them
+        self._idle = threading.Condition()
         # Schema-less warnings (a property no node has yet) are expected here, not news.
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                   notifications_min_severity="OFF",
@@ -100,8 +104,7 @@ class Neo4jEngine(Engine):
             # With a limit, the server's transaction timeout stops the statement itself.
             statement = cypher if left is None else neo4j.Query(cypher, timeout=left)
             try:
-                with self._driver.session(database=self.database,
-                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                with self._session(default_access_mode=neo4j.READ_ACCESS) as session:
                     return _rows(session.run(statement, params or {}))
             except ClientError as exc:
                 if exc.code and "TransactionTimedOut" in exc.code:
@@ -117,7 +120,7 @@ class Neo4jEngine(Engine):
     def write(self, work: Callable[[Any], T]) -> T:
         self.generation += 1  # other clients write too: nothing here caches on it
         try:
-            with self._driver.session(database=self.database) as session:
+            with self._session() as session:
                 return session.execute_write(self._locked, work)
         finally:
             self.generation += 1
@@ -131,5 +134,21 @@ class Neo4jEngine(Engine):
     def typed(self, expr: str, type_name: str) -> str:
         return expr  # Neo4j keeps the driver's Python types as they are
 
+    @contextmanager
+    def _session(self, **config: Any) -> Iterator[neo4j.Session]:
+        with self._idle:
+            self._sessions += 1
+        try:
+            with self._driver.session(database=self.database, **config) as session:
+                yield session
+        finally:
+            with self._idle:
+                self._sessions -= 1
+                self._idle.notify_all()
+
     def close(self) -> None:
+        # The driver closes connections that another thread is using, which breaks that thread's
+        # call (BufferError in the driver's buffers): let sessions still open end first.
+        with self._idle:
+            self._idle.wait_for(lambda: self._sessions == 0, timeout=self.CLOSE_WAIT)
         self._driver.close()

@@ -90,6 +90,20 @@ class Query:
     def good(self) -> List[Thing]:
         return THINGS[:1]
 
+    @strawberry.field
+    def gaps(self) -> List[Optional[Thing]]:  # a null item where items may be null
+        return [THINGS[0], None, THINGS[0]]
+
+    @strawberry.field
+    def pair(self) -> List[Thing]:  # a tuple, not a list
+        return (THINGS[0], THINGS[0])  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later(self) -> List[Thing]:  # items that are awaitables
+        async def one() -> Thing:
+            return THINGS[0]
+        return [one(), one()]  # type: ignore[list-item]
+
 
 SMALL = strawberry.Schema(query=Query)._schema
 EDGE_CASES = [
@@ -104,6 +118,12 @@ EDGE_CASES = [
     "{ things { id child { id name must } } }",
     "{ things { id maybeColour colour } }",
     "{ things(first: 1) { __typename } }",
+    "{ gaps { id name } }",
+    "{ gaps { __typename } }",
+    "{ pair { id name } }",
+    "{ later { id name } }",
+    "{ later { __typename } }",
+    "{ things @include(if: true) { id } }",
 ]
 
 
@@ -137,8 +157,46 @@ def test_plain_fields_take_one_step(monkeypatch):
     assert calls.count("Thing") == 6  # every field, __typename too
 
 
-def test_the_served_schema_uses_it():
-    assert get_schema().execution_context_class is LeafFirst
+def test_a_list_of_plain_objects_takes_one_step(monkeypatch):
+    """Every item of a list completed in one loop: graphql-core completes no item on its own."""
+    items = []
+    original = Generic.complete_list_item_value
+
+    def counted(self, item, *args, **kwargs):
+        items.append(item)
+        return original(self, item, *args, **kwargs)
+
+    monkeypatch.setattr(Generic, "complete_list_item_value", counted)
+    data, errors = run(SMALL, "{ things(first: 2) { id name } }", LeafFirst)
+    assert not errors and [t["id"] for t in data["things"]] == ["a", "b"] and items == []
+    run(SMALL, "{ things(first: 2) { id name } }", Generic)
+    assert len(items) == 2
+    items.clear()
+    run(SMALL, "{ gaps { id } }", LeafFirst)  # a null item: graphql-core completes the list
+    assert len(items) == 3
+
+
+def test_plans_are_remembered_across_requests(monkeypatch):
+    import orggraph.api.execution as execution
+    built = []
+    original = execution._leaf_plan
+    monkeypatch.setattr(execution, "_leaf_plan", lambda *args: built.append(1) or original(*args))
+    query = graphql.parse("{ good { id name } things(first: 2) { id must } }")  # one document, as the cache gives
+    for _ in range(3):
+        result = graphql.execute(SMALL, query, executor_class=LeafFirst)
+        assert not result.errors and result.data["good"] == [{"id": "a", "name": "Ålesund"}]
+    assert len(built) == 3  # one per selection (the root's, good's, things'), not per request
+    run(SMALL, "{ good { id name } things(first: 2) { id must } }", LeafFirst)  # the same text parsed again
+    assert len(built) == 6
+
+
+def test_requests_are_served_with_it(monkeypatch):
+    from orggraph.api import schema as schema_module
+    used = []
+    original = LeafFirst.execute_fields
+    monkeypatch.setattr(LeafFirst, "execute_fields", lambda self, *args: used.append(1) or original(self, *args))
+    result = asyncio.run(schema_module.run("{ __typename }"))
+    assert result.data == {"__typename": "Query"} and used
 
 
 # --- the real schema ------------------------------------------------------------------------

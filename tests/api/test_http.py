@@ -69,6 +69,19 @@ def test_malformed_requests_are_400(client):
     assert syntax.status_code == 200 and "Syntax Error" in syntax.json()["errors"][0]["message"]
 
 
+def test_an_operation_that_cannot_be_chosen_is_a_request_error(client):
+    # These raised out of strawberry's Schema.execute: a 500 with a traceback, not an answer.
+    two = "query A { municipalities { id } } query B { municipalities { id } }"
+    for body, message in [({"query": QUERY, "operationName": "Nope"}, "Unknown operation named 'Nope'."),
+                          ({"query": two}, "Must provide operation name if query contains multiple operations."),
+                          ({"query": "subscription { x }"}, "The subscription operation is not supported")]:
+        response = client.post("/graphql", json=body, headers={"Accept": GQL_RESPONSE})
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["message"].startswith(message) and "data" not in response.json()
+    chosen = client.post("/graphql", json={"query": two, "operationName": "B"})
+    assert chosen.status_code == 200 and chosen.json()["data"]["municipalities"]
+
+
 def test_deep_queries_are_refused(client):
     deep = "{ node(id: \"natt\") { ... on Unit { " + "partOf { node { ... on Unit { " * 9 + "id" + " } } }" * 9 + " } } }"
     response = client.post("/graphql", json={"query": deep})
