@@ -9,11 +9,11 @@ import base64
 import binascii
 import datetime as dt
 import enum
-from typing import Any, Awaitable, Callable, Generic, List, Optional, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Generic, Iterable, List, Optional, Sequence, TypeVar
 
 import strawberry
 
-from .collation import sort_key
+from .collation import order_key
 from .errors import BadInput
 
 DEFAULT_PAGE, MAX_PAGE = 50, 500
@@ -32,7 +32,7 @@ def order(items: list[Any], order_by: OrderBy, name_of: Callable[[Any], str],
     """By name (or title) in Norwegian order, æ ø å after z, ties by id; or by id."""
     if order_by == OrderBy.ID:
         return sorted(items, key=id_of)
-    ordered = sorted(items, key=lambda item: (sort_key(name_of(item)), id_of(item)))
+    ordered = sorted(items, key=lambda item: order_key(name_of(item)) + id_of(item))
     return ordered[::-1] if order_by == OrderBy.NAME_DESC else ordered
 
 
@@ -65,10 +65,17 @@ class Aggregate:
 def aggregate(items: Sequence[object], get: Callable[[Any, str], Any] = lambda item, name: getattr(
         item, name, None)) -> Aggregate:
     """Figures over `items`: node objects, or rows (dicts) with `get=lambda row, name: row.get(name)`."""
-    ftes = [f for f in (get(i, "fte") for i in items) if f is not None]
-    starts = [d for d in (get(i, "valid_from") for i in items) if d is not None]
-    ends = [d for d in (get(i, "valid_to") for i in items) if d is not None]
-    return Aggregate(count=len(items), sum_fte=round(sum(ftes), 6) if ftes else None, fte_stated=len(ftes),
+    return summary(len(items), [get(i, "fte") for i in items], [get(i, "valid_from") for i in items],
+                   [get(i, "valid_to") for i in items])
+
+
+def summary(count: int, ftes: Iterable[Optional[float]], starts: Iterable[Optional[dt.date]],
+            ends: Iterable[Optional[dt.date]]) -> Aggregate:
+    """Figures over `count` items with these årsverk and periods (nulls are skipped)."""
+    ftes = [f for f in ftes if f is not None]
+    starts = [d for d in starts if d is not None]
+    ends = [d for d in ends if d is not None]
+    return Aggregate(count=count, sum_fte=round(sum(ftes), 6) if ftes else None, fte_stated=len(ftes),
                      min_valid_from=min(starts, default=None), max_valid_from=max(starts, default=None),
                      min_valid_to=min(ends, default=None), max_valid_to=max(ends, default=None))
 

@@ -5,7 +5,8 @@ down on the objects it returns (see context.py), so nested fields answer for
 the same date.
 """
 import datetime as dt
-from typing import Annotated, Any, List, Optional
+from operator import itemgetter
+from typing import Annotated, Any, Callable, List, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -19,7 +20,7 @@ from .errors import BadInput
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
-from .pagination import Aggregate, Connection, OrderBy, aggregate, known, order, page_connection, window
+from .pagination import Aggregate, Connection, OrderBy, order, page_connection, summary, window
 from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
                         Subordinate, check_depth, rows_as, search)
 from .types import NODE_TYPES, Node, build_node
@@ -36,31 +37,39 @@ class During:
     end: dt.date
 
 
-# A list field's first read: id, name or title, and what the aggregate sums, per label.
-LIST_COLUMNS = {n.label: [c for c in ("id", "name", "title", "fte", "valid_from", "valid_to")
-                          if c in ("id", "valid_from", "valid_to") or n.prop(c)]
-                for n in NODES}
+# A list field's first read: what ordering and paging need (id, and name or title), per label;
+# what the aggregate sums is read only when asked for (on Neo4j the driver takes ~3 µs a value,
+# and dates cost more).
+ORDER_COLUMNS = {n.label: ["id"] + [c for c in ("name", "title") if n.prop(c)] for n in NODES}
+FIGURE_COLUMNS = {n.label: [c for c in ("fte", "valid_from", "valid_to")
+                            if c in ("valid_from", "valid_to") or n.prop(c)]
+                  for n in NODES}
 
 
-def _every_match(dialect: str, label: str, condition: str) -> str:
-    columns = LIST_COLUMNS[label]
+def _every_match(dialect: str, label: str, condition: str, columns: list[str], aligned: bool) -> str:
     if dialect == "neo4j":
-        # one record holding every row: the Python driver takes ~30 µs to receive a record, and
-        # a list of 49 000 units took 2.1 s as records against 0.4 s as one (lists keep nulls)
-        return (f"MATCH (n:{label}) WHERE {condition} "
-                f"RETURN collect([{', '.join(f'n.{c}' for c in columns)}]) AS rows")
+        # One record with a list per column: the Python driver takes ~30 µs to receive a record
+        # and decodes flat lists fastest (49 000 units: 2.1 s as records, 0.4 s as one record of
+        # rows, 0.25 s as lists). collect() drops nulls, so where the lists must line up (aligned)
+        # a null is sent as '', which orders as null does (`_name_of`).
+        values = [f"coalesce(n.{c}, '')" if aligned and c != "id" else f"n.{c}" for c in columns]
+        return (f"MATCH (n:{label}) WHERE {condition} RETURN count(n) AS count, "
+                + ", ".join(f"collect({v}) AS {c}" for v, c in zip(values, columns)))
     return f"MATCH (n:{label}) WHERE {condition} RETURN {', '.join(f'n.{c} AS {c}' for c in columns)}"
 
 
-def _match_rows(dialect: str, label: str, result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _match_columns(dialect: str, columns: list[str], result: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every match's values per column, and their `count`."""
     if dialect == "neo4j":
-        columns = LIST_COLUMNS[label]
-        return [dict(zip(columns, values)) for values in result[0]["rows"]] if result else []
-    return result
+        return result[0]
+    return {"count": len(result), **{c: [row[c] for row in result] for c in columns}}
 
 
-def _row_value(row: dict[str, Any], name: str) -> Any:
-    return row.get(name)
+def _name_of(columns: list[str]) -> Callable[[list[Any]], str]:
+    """What a row of ORDER_COLUMNS is ordered by: its name, else its title, else its id."""
+    if len(columns) == 3:
+        return lambda row: row[1] or row[2] or row[0]
+    return (lambda row: row[1] or row[0]) if len(columns) == 2 else itemgetter(0)
 
 
 def _list_field(node: NodeType) -> Any:
@@ -79,26 +88,31 @@ def _list_field(node: NodeType) -> Any:
             period = ("(n.valid_from IS NULL OR n.valid_from <= $during_end) "
                       "AND (n.valid_to IS NULL OR n.valid_to >= $during_start)")
             params = {**params, "during_start": during.start, "during_end": during.end}
-        # What ordering, paging and the aggregate need, for every match; whole nodes for the page
-        # only (at scale 0.25 reading and building all 46 000 units took 1.3 s on LadybugDB, 5.8 s
-        # on Neo4j, for a page of 50).
+        # What ordering and paging need, for every match; whole nodes for the page only (at scale
+        # 0.25 reading and building all 46 000 units took 1.3 s on LadybugDB, 5.8 s on Neo4j, for
+        # a page of 50).
         gate = info.context.gate
         dialect = gate.engine.dialect
-        cypher = _every_match(dialect, node.label, f"{period} AND {condition}")
+        condition = f"{period} AND {condition}"
 
-        async def every_match() -> list[dict[str, Any]]:
-            rows = _match_rows(dialect, node.label, await gate.read(cypher, {**params, "as_of": day}))
-            return order(rows, order_by, lambda r: r.get("name") or r.get("title") or r["id"], lambda r: r["id"])
+        async def every_match(columns: list[str], aligned: bool) -> dict[str, Any]:
+            cypher = _every_match(dialect, node.label, condition, columns, aligned)
+            return _match_columns(dialect, columns, await gate.read(cypher, {**params, "as_of": day}))
 
         keys = None
         if where is None and during is None:  # LadybugDB: the ids from the line index, if current
             keys = await gate.in_thread(gate._read, listed_ids, gate.engine, node.label, day, order_by.value)
         if keys is None:
-            rows = await every_match()
-            keys, figures = [r["id"] for r in rows], known(aggregate(rows, _row_value))
-        else:
-            async def figures() -> Aggregate:  # asked for: the index holds no årsverk
-                return aggregate(await every_match(), _row_value)
+            columns = ORDER_COLUMNS[node.label]
+            matches = await every_match(columns, aligned=True)
+            rows = list(zip(*(matches[c] for c in columns)))
+            keys = [row[0] for row in order(rows, order_by, _name_of(columns), itemgetter(0))]
+
+        async def figures() -> Aggregate:  # asked for: ordering and the index need no årsverk
+            matches = await every_match(FIGURE_COLUMNS[node.label], aligned=False)
+            return summary(matches["count"], matches.get("fte", ()), matches["valid_from"],
+                           matches["valid_to"])
+
         start, stop = window(keys, first, after)
         # the page's whole nodes, by id
         found = {row["node"]["id"]: row["node"] for row in await gate.read_each(

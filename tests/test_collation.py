@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import unicodedata
+from operator import itemgetter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orggraph import collation
+from orggraph.api.pagination import OrderBy, order
 from orggraph.collation import fold, sort_key
+from orggraph.loader.items import _BAD_CHAR
 from orggraph.loader.load import load
 
 
@@ -39,6 +42,18 @@ NAMES = st.text(st.sampled_from("aAzZ09 -.æøåÆØÅéÉüÜöäßİıﬁ\u030
 def test_the_shortcuts_give_the_same_keys(text):
     # ASCII text skips normalising and stripping marks: the key must not change
     assert sort_key(text) == _sort_key_spelled_out(text)
+
+
+VALUES = NAMES.filter(lambda text: not _BAD_CHAR.search(text))  # what input validation lets in
+
+
+@settings(max_examples=500)
+@given(st.lists(st.tuples(VALUES, VALUES), max_size=30))
+def test_lists_order_by_one_string_as_by_the_tuple(rows):
+    # order_key + id compares in C; it must order as (sort_key(name), id) does
+    by_tuple = sorted(rows, key=lambda row: (sort_key(row[0]), row[1]))
+    assert order(rows, OrderBy.NAME, itemgetter(0), itemgetter(1)) == by_tuple
+    assert order(rows, OrderBy.NAME_DESC, itemgetter(0), itemgetter(1)) == by_tuple[::-1]
 
 
 def test_named_queries_sort_in_norwegian_order(engine, tmp_path):
