@@ -26,12 +26,12 @@ LIST = """query($first: Int, $after: String, $asOf: Date, $order: OrderBy) {
 AGGREGATE = "aggregate { count sumFte fteStated minValidFrom maxValidTo }"
 
 
-def _pages(client, field: str, day: str, order: str, aggregate: bool) -> list[dict]:
-    """Every page of the list, 3 at a time, following the cursors."""
+def _pages(client, field: str, day: str, order: str, aggregate: bool, size: int = 3) -> list[dict]:
+    """Every page of the list, `size` at a time, following the cursors."""
     pages, after = [], None
     while True:
         page = gql(client, LIST % (field, AGGREGATE if aggregate else ""),
-                   {"first": 3, "after": after, "asOf": day, "order": order})[field]
+                   {"first": size, "after": after, "asOf": day, "order": order})[field]
         pages.append(page)
         if not page["pageInfo"]["hasNextPage"] or len(pages) > 200:
             return pages
@@ -89,7 +89,7 @@ def test_lists_from_the_statement_order_page_and_sum_as_worked_out_in_python(eng
             rows = [r for r in every if (r["valid_from"] is None or r["valid_from"] <= date)
                     and (r["valid_to"] is None or r["valid_to"] >= date)]
             by_name = sorted(rows, key=lambda r: (sort_key(r.get("name") or r.get("title") or r["id"]), r["id"]))
-            pages = _pages(client, plural(node_type.label), day, "NAME", aggregate=True)
+            pages = _pages(client, plural(node_type.label), day, "NAME", aggregate=True, size=20)
             assert [n["id"] for page in pages for n in page["nodes"]] == [r["id"] for r in by_name]
             figures = aggregate(rows, lambda row, name: row.get(name))
             assert pages[0]["aggregate"] == {
