@@ -6,7 +6,7 @@ the same date.
 """
 import datetime as dt
 from operator import itemgetter
-from typing import Annotated, Any, Callable, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -65,11 +65,9 @@ def _match_columns(dialect: str, columns: list[str], result: list[dict[str, Any]
     return {"count": len(result), **{c: [row[c] for row in result] for c in columns}}
 
 
-def _name_of(columns: list[str]) -> Callable[[list[Any]], str]:
-    """What a row of ORDER_COLUMNS is ordered by: its name, else its title, else its id."""
-    if len(columns) == 3:
-        return lambda row: row[1] or row[2] or row[0]
-    return (lambda row: row[1] or row[0]) if len(columns) == 2 else itemgetter(0)
+def _name_of(row: tuple[Any, ...]) -> str:
+    """What a row of ORDER_COLUMNS is ordered by: its name or title (no type has both), else its id."""
+    return row[-1] or row[0]
 
 
 def _list_field(node: NodeType) -> Any:
@@ -106,7 +104,7 @@ def _list_field(node: NodeType) -> Any:
             columns = ORDER_COLUMNS[node.label]
             matches = await every_match(columns, aligned=True)
             rows = list(zip(*(matches[c] for c in columns)))
-            keys = [row[0] for row in order(rows, order_by, _name_of(columns), itemgetter(0))]
+            keys = [row[0] for row in order(rows, order_by, _name_of, itemgetter(0))]
 
         async def figures() -> Aggregate:  # asked for: ordering and the index need no årsverk
             matches = await every_match(FIGURE_COLUMNS[node.label], aligned=False)
