@@ -33,7 +33,7 @@ from orggraph.loader.load import graph_lookup
 from orggraph.loader.problems import Location, Problem
 from orggraph.loader.stored import CYCLE_RELS, STORED, rel_columns, rel_item, stored_rels, upward
 from orggraph.loader.validate import Known, validate
-from orggraph.loader.write import create_rel_statement, upsert_statement
+from orggraph.loader.write import create_rel_statement, node_dict, upsert_statement
 from orggraph.queries import get_query
 from orggraph.schema import DATE, NODE_BY_LABEL, REL_BY_NAME, RELS, STRING, RelType
 
@@ -181,7 +181,7 @@ def create_node(engine: Engine, label: str, fields: dict[str, Any], tx: Tx) -> d
     assert item is not None  # no item means the parser reported a problem
     row = _node_row(label, item.props)
     tx.touched([row["id"]])
-    tx.run(upsert_statement(engine, label), {"rows": [row]})
+    tx.run(upsert_statement(engine, label), {"rows": [node_dict(engine, label, row)]})
     return {"type": label, **row}
 
 
@@ -205,7 +205,7 @@ def update_node(engine: Engine, label: str, node_id: str, fields: dict[str, Any]
     assert item is not None
     row = _node_row(label, item.props)
     tx.touched([row["id"]])
-    tx.run(upsert_statement(engine, label), {"rows": [row]})
+    tx.run(upsert_statement(engine, label), {"rows": [node_dict(engine, label, row)]})
     return {"type": label, **row}
 
 
@@ -241,7 +241,7 @@ def end_node(engine: Engine, label: str, node_id: str, valid_to: dt.date, source
     assert item is not None
     row = _node_row(label, item.props)
     tx.touched([row["id"]])
-    tx.run(upsert_statement(engine, label), {"rows": [row]})
+    tx.run(upsert_statement(engine, label), {"rows": [node_dict(engine, label, row)]})
     params = {"id": node_id, "day": valid_to, "source": source, "dataset": DATASET}
     sets = closing(engine)
     open_on_day = "r.valid_to IS NULL AND (r.valid_from IS NULL OR r.valid_from <= $day)"

@@ -38,9 +38,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from orggraph.collation import fold
 from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
+from orggraph.schema.model import FOLDED_NAME
 
 from .collector import collector_paused
 from .items import NodeItem, RelItem
@@ -61,9 +63,16 @@ class LoadReport:
     by_type: dict[str, int] = field(default_factory=dict)
 
 
+def _derived(engine: Engine) -> list[str]:
+    """Properties the engine keeps beside the schema's (schema.model.FOLDED_NAME)."""
+    return [FOLDED_NAME] if engine.stores_folded_names else []
+
+
 def upsert_statement(engine: Engine, label: str) -> str:
+    """Nodes by id, created or updated: the statement for rows from `node_dicts`."""
     props = [p for p in NODE_BY_LABEL[label].all_props if p.name != "id"]
     sets = [f"n.{p.name} = {engine.typed('row.' + p.name, p.type)}" for p in props]
+    sets += [f"n.{name} = row.{name}" for name in _derived(engine)]
     sets += [f"n:{extra}" for extra in engine.extra_labels]
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET {', '.join(sets)}"
 
@@ -79,8 +88,9 @@ def create_rel_statement(engine: Engine, rel_type: str, source: str, target: str
 
 def create_statement(engine: Engine, label: str) -> str:
     """Nodes known to be new: CREATE, no lookup (the primary key still guards uniqueness)."""
-    props = ", ".join(f"{p.name}: {engine.typed('row.' + p.name, p.type)}"
-                      for p in NODE_BY_LABEL[label].all_props)
+    props = ", ".join([f"{p.name}: {engine.typed('row.' + p.name, p.type)}"
+                       for p in NODE_BY_LABEL[label].all_props]
+                      + [f"{name}: row.{name}" for name in _derived(engine)])
     extra = "".join(f":{x}" for x in engine.extra_labels)
     return f"UNWIND $rows AS row CREATE (n:{label}{extra} {{{props}}})"
 
@@ -88,7 +98,8 @@ def create_statement(engine: Engine, label: str) -> str:
 def update_statement(engine: Engine, label: str) -> str:
     """Nodes known to exist: find by id and set every property."""
     props = [p for p in NODE_BY_LABEL[label].all_props if p.name != "id"]
-    sets = ", ".join(f"n.{p.name} = {engine.typed('row.' + p.name, p.type)}" for p in props)
+    sets = ", ".join([f"n.{p.name} = {engine.typed('row.' + p.name, p.type)}" for p in props]
+                     + [f"n.{name} = row.{name}" for name in _derived(engine)])
     return f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET {sets}"
 
 
@@ -111,6 +122,8 @@ def plan_size(nodes: list[NodeItem], rels: list[RelItem]) -> int:
 
 #: each table's columns in schema order; a row is a tuple of cells in this order (id first)
 NODE_COLUMNS = {n.label: [p.name for p in n.all_props] for n in NODES}
+#: where each label's name (or title: no type has both) is in its row of cells
+NAME_AT = {n.label: next(i for i, p in enumerate(n.all_props) if p.name in ("name", "title")) for n in NODES}
 REL_COLUMNS = {r.name: [p.name for p in r.all_props] for r in RELS}
 
 
@@ -133,9 +146,20 @@ def rel_rows(rels: list[RelItem], labels_of: dict[str, str]) -> dict[tuple[str, 
     return by_pair
 
 
-def node_dicts(label: str, rows: list[tuple]) -> list[dict]:
+def node_dicts(engine: Engine, label: str, rows: list[tuple]) -> list[dict]:
+    """Rows of cells as the parameters of the node statements, with what the engine derives."""
     columns = NODE_COLUMNS[label]
-    return [dict(zip(columns, row)) for row in rows]
+    dicts = [dict(zip(columns, row)) for row in rows]
+    if engine.stores_folded_names:
+        at = NAME_AT[label]
+        for values, row in zip(dicts, rows):
+            values[FOLDED_NAME] = None if row[at] is None else fold(row[at])
+    return dicts
+
+
+def node_dict(engine: Engine, label: str, props: dict[str, Any]) -> dict:
+    """One node's properties as the parameters of the node statements (see node_dicts)."""
+    return node_dicts(engine, label, [tuple(map(props.get, NODE_COLUMNS[label]))])[0]
 
 
 def rel_dicts(rel_type: str, rows: list[tuple]) -> list[dict]:
@@ -180,10 +204,10 @@ def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: lis
                 progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
                 if copy is not None:
                     new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
-                parts = [(create_statement(engine, label), node_dicts(label, new), new_size),
-                         (update_statement(engine, label), node_dicts(label, changed), BATCH)]
+                parts = [(create_statement(engine, label), node_dicts(engine, label, new), new_size),
+                         (update_statement(engine, label), node_dicts(engine, label, changed), BATCH)]
             else:
-                parts = [(upsert_statement(engine, label), node_dicts(label, rows), BATCH)]
+                parts = [(upsert_statement(engine, label), node_dicts(engine, label, rows), BATCH)]
             for statement, part, size in parts:
                 for batch in _batches(part, size):
                     tx.run(statement, {"rows": batch})

@@ -1,7 +1,7 @@
 """Schema DDL for each engine, generated from the model. Every statement is idempotent."""
 from __future__ import annotations
 
-from .model import BOOL, DATE, FLOAT, INT, NAME_PROPS, NODES, RELS, STRING
+from .model import BOOL, DATE, FLOAT, FOLDED_NAME, INT, NAME_PROPS, NODES, RELS, STRING
 
 LADYBUG_TYPES = {STRING: "STRING", INT: "INT64", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}
 
@@ -12,7 +12,9 @@ WRITE_LOCK_LABEL = "OrggraphWriteLock"
 
 def neo4j_statements() -> list[str]:
     """Constraints and indexes for Neo4j 5 (community edition: uniqueness only)."""
-    out = ["CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"]
+    out = ["CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+           # trigram text index: `CONTAINS` looks names up instead of scanning them
+           f"CREATE TEXT INDEX entity_{FOLDED_NAME} IF NOT EXISTS FOR (n:Entity) ON (n.{FOLDED_NAME})"]
     for node in NODES:
         low = node.label.lower()
         out.append(f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR (n:{node.label}) REQUIRE n.id IS UNIQUE")

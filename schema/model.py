@@ -18,6 +18,11 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 MAX_TEXT = 10_000
 MAX_NAME = 1_000
 NAME_PROPS = ("name", "title")  # searched and filtered often: indexed in Neo4j
+# Kept on Neo4j only, beside the schema's properties: a node's name or title folded as
+# collation.fold folds it (case and accents gone), under a text index, so the API's `search`
+# finds names through the index instead of folding every name on the server per search.
+# Derived on every write of a node (loader/write.py), never input, never read back out.
+FOLDED_NAME = "folded_name"
 
 
 def max_length(name: str) -> int:

@@ -9,8 +9,10 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
+from orggraph.collation import fold
 from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
+from orggraph.schema.model import FOLDED_NAME
 
 from .base import Engine, Row, T, normalise_row
 
@@ -34,6 +36,11 @@ TAKE_LOCK = f"CREATE (:{LOCK_LABEL} {{name: $name}})"
 DROP_LOCK = f"MATCH (l:{LOCK_LABEL} {{name: $name}}) DELETE l"
 LOCK_NAME = "graph"
 
+# Named nodes without a folded name: written before it was kept, or by another client.
+UNFOLDED = (f"MATCH (n:Entity) WHERE n.{FOLDED_NAME} IS NULL AND coalesce(n.name, n.title) IS NOT NULL "
+            "RETURN n.id AS id, coalesce(n.name, n.title) AS name LIMIT $batch")
+SET_FOLDED = f"UNWIND $rows AS row MATCH (n:Entity {{id: row.id}}) SET n.{FOLDED_NAME} = row.folded"
+
 
 # Values the driver hands over as they are: checked by exact type, since `_plain` runs for every
 # value of a result (a list of 49 000 rows spent longer here than in the driver).
@@ -51,7 +58,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)):
         return value.to_native()
     if isinstance(value, neo4j.graph.Node):
-        return {"type": [l for l in value.labels if l != "Entity"][0], **_plain(dict(value))}
+        props = _plain(dict(value))
+        props.pop(FOLDED_NAME, None)  # the engine's own: not part of the node (schema.model)
+        return {"type": [l for l in value.labels if l != "Entity"][0], **props}
     if isinstance(value, dict):  # subclasses, the slow way
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -78,6 +87,7 @@ class _Tx:
 class Neo4jEngine(Engine):
     dialect = "neo4j"
     extra_labels = ("Entity",)
+    stores_folded_names = True
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri, self.database = uri, database
@@ -105,6 +115,20 @@ class Neo4jEngine(Engine):
     def ensure_schema(self) -> None:
         for statement in ddl.neo4j_statements():
             self._driver.execute_query(statement, database_=self.database)
+        self._fold_names()
+
+    def _fold_names(self, batch: int = 10_000) -> int:
+        """Give every named node its folded name (a graph from before it was kept); how many."""
+        if not self.read(UNFOLDED, {"batch": 1}):  # the usual case: one look, no write lock
+            return 0
+
+        def work(tx: _Tx) -> int:
+            done = 0
+            while rows := tx.run(UNFOLDED, {"batch": batch}):
+                tx.run(SET_FOLDED, {"rows": [{"id": r["id"], "folded": fold(r["name"])} for r in rows]})
+                done += len(rows)
+            return done
+        return self.write(work)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         # One auto-commit statement: RUN and PULL go in one network round trip, where a managed

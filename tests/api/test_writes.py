@@ -273,3 +273,17 @@ def test_answers_follow_writes_at_once(secured_asgi):
     write(secured_asgi, ADD, {"input": {"type": "PART_OF", "from": "natt", "to": "sykehjem",
                                         "validFrom": "2024-02-01", "source": "s"}})
     assert [c["id"] for c in read(secured_asgi, chain)["chainOfCommand"]][0] == "sykehjem"
+
+
+def test_search_follows_creates_and_renames(secured_asgi):
+    """`search` finds a node by the name a mutation gave it, and no longer by the name it replaced
+    (on Neo4j through the folded name every write keeps, on LadybugDB through the line index)."""
+    query = '{ search(text: "%s", asOf: "2025-01-01") { ... on Unit { id name } } }'
+    assert read(secured_asgi, query % "ornes")["search"] == []
+    write(secured_asgi, CREATE_UNIT, {"input": {"id": "kveld", "name": "Kveldspatrulje Ørnes", "kind": "team",
+                                                "source": "s"}})
+    assert read(secured_asgi, query % "ORNES kveld")["search"] == [{"id": "kveld", "name": "Kveldspatrulje Ørnes"}]
+    rename = "mutation($i: UpdateUnitInput!) { updateUnit(input: $i) { name } }"
+    write(secured_asgi, rename, {"i": {"id": "kveld", "name": "Nattevakt Åsgård", "source": "s2"}})
+    assert read(secured_asgi, query % "ornes")["search"] == []
+    assert read(secured_asgi, query % "asgard nattevakt")["search"] == [{"id": "kveld", "name": "Nattevakt Åsgård"}]
