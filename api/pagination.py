@@ -116,6 +116,11 @@ def page_size(first: Optional[int]) -> int:
     return size
 
 
+def gone(cursor: str, wanted: str) -> BadInput:
+    """The error for a cursor whose item is not in the list."""
+    return BadInput(f"cursor {cursor!r} points at {wanted!r}, which is not in this list (any more)")
+
+
 def window(keys: Sequence[str], first: Optional[int], after: Optional[str]) -> tuple[int, int]:
     """Where the page asked for starts and stops in a list with these item keys."""
     size = page_size(first)
@@ -123,7 +128,7 @@ def window(keys: Sequence[str], first: Optional[int], after: Optional[str]) -> t
     if after is not None:
         wanted = decode(after)
         if wanted not in keys:
-            raise BadInput(f"cursor {after!r} points at {wanted!r}, which is not in this list (any more)")
+            raise gone(after, wanted)
         start = list(keys).index(wanted) + 1
     return start, min(start + size, len(keys))
 
@@ -150,6 +155,15 @@ def known(figures: Aggregate) -> Callable[[], Awaitable[Aggregate]]:
 def page_connection(keys: Sequence[str], start: int, stop: int, page: list[T],
                     figures: Callable[[], Awaitable[Aggregate]]) -> Connection[T]:
     """The page `keys[start:stop]` (its items `page`) of a list with these keys."""
-    edges = [Edge(cursor=encode(key), node=item) for key, item in zip(keys[start:stop], page)]
-    return Connection(edges=edges, nodes=page, total_count=len(keys), figures=figures,
-                      page_info=page_info(keys, start, stop))
+    return page_of(keys[start:stop], page, len(keys), stop < len(keys), start > 0, figures)
+
+
+def page_of(keys: Sequence[str], page: list[T], total: int, more: bool, after: bool,
+            figures: Callable[[], Awaitable[Aggregate]]) -> Connection[T]:
+    """A page whose items `page` have these keys, of a list of `total` items, with `more` items
+    after it and (`after`) some before it."""
+    edges = [Edge(cursor=encode(key), node=item) for key, item in zip(keys, page)]
+    info = PageInfo(has_next_page=more, has_previous_page=after,
+                    start_cursor=encode(keys[0]) if keys else None,
+                    end_cursor=encode(keys[-1]) if keys else None)
+    return Connection(edges=edges, nodes=page, total_count=total, figures=figures, page_info=info)

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from orggraph.queries.listing import listed_ids
+from orggraph.queries.traversals import STRATEGY
 from orggraph.schema.model import NODES, NodeType
 
 from . import loaders
@@ -21,6 +22,7 @@ from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
 from .pagination import Aggregate, Connection, OrderBy, order, page_connection, summary, window
+from .keyed_pages import page_by_key
 from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
                         Subordinate, check_depth, rows_as, search)
 from .types import NODE_TYPES, Node, build_node
@@ -100,16 +102,23 @@ def _list_field(node: NodeType) -> Any:
         keys = None
         if where is None and during is None:  # LadybugDB: the ids from the line index, if current
             keys = await gate.in_thread(gate._read, listed_ids, gate.engine, node.label, day, order_by.value)
-        if keys is None:
-            columns = ORDER_COLUMNS[node.label]
-            matches = await every_match(columns, aligned=True)
-            rows = list(zip(*(matches[c] for c in columns)))
-            keys = [row[0] for row in order(rows, order_by, _name_of, itemgetter(0))]
 
         async def figures() -> Aggregate:  # asked for: ordering and the index need no årsverk
             matches = await every_match(FIGURE_COLUMNS[node.label], aligned=False)
             return summary(matches["count"], matches.get("fte", ()), matches["valid_from"],
                            matches["valid_to"])
+
+        if keys is None and gate.engine.stores_keys and STRATEGY["list_nodes"].get(dialect) == "sort_key":
+            plain = where is None and during is None  # valid on the day: counted from indexes
+            paged = await page_by_key(gate, node.label, None if plain else condition, {**params, "as_of": day},
+                                      order_by, first, after, day, figures)
+            if paged is not None:
+                return paged
+        if keys is None:
+            columns = ORDER_COLUMNS[node.label]
+            matches = await every_match(columns, aligned=True)
+            rows = list(zip(*(matches[c] for c in columns)))
+            keys = [row[0] for row in order(rows, order_by, _name_of, itemgetter(0))]
 
         start, stop = window(keys, first, after)
         # the page's whole nodes, by id

@@ -38,11 +38,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from orggraph.collation import fold
+from orggraph.collation import fold, stored_order_key
 from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
-from orggraph.schema.model import FOLDED_NAME
+from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY
 
 from .collector import collector_paused
 from .items import NodeItem, RelItem
@@ -64,8 +64,8 @@ class LoadReport:
 
 
 def _derived(engine: Engine) -> list[str]:
-    """Properties the engine keeps beside the schema's (schema.model.FOLDED_NAME)."""
-    return [FOLDED_NAME] if engine.stores_folded_names else []
+    """Properties the engine keeps beside the schema's (schema.model.DERIVED)."""
+    return list(DERIVED) if engine.stores_keys else []
 
 
 def upsert_statement(engine: Engine, label: str) -> str:
@@ -150,10 +150,11 @@ def node_dicts(engine: Engine, label: str, rows: list[tuple]) -> list[dict]:
     """Rows of cells as the parameters of the node statements, with what the engine derives."""
     columns = NODE_COLUMNS[label]
     dicts = [dict(zip(columns, row)) for row in rows]
-    if engine.stores_folded_names:
+    if engine.stores_keys:
         at = NAME_AT[label]
         for values, row in zip(dicts, rows):
             values[FOLDED_NAME] = None if row[at] is None else fold(row[at])
+            values[SORT_KEY] = stored_order_key(row[at], row[0])
     return dicts
 
 

@@ -43,6 +43,22 @@ def order_key(text: str) -> str:
     return f"{folded}\0{exact}\0"
 
 
+#: the most characters of a stored sort key: Neo4j refuses index keys over ~8 kB, and each
+#: character here is one byte of UTF-8, at most two bytes stored
+STORED_KEY_LIMIT = 3000
+
+
+def stored_order_key(name: str | None, node_id: str) -> str:
+    """What a list ordered by name sorts a node by (`order_key` of its name, else its id, then the
+    id: the order api/pagination.py gives), as a string any engine orders as Python does: the
+    UTF-8 bytes, one character each. Neo4j compares strings by UTF-16 code units, which puts
+    U+E000..U+FFFF after the private-use letters `order_key` maps æ, ø and å to; code points below
+    U+0100 order alike either way. Cut at STORED_KEY_LIMIT: a key that long may tie with another
+    where the whole keys do not (api/root.py then orders the list in Python)."""
+    whole = (order_key(name or node_id) + node_id).encode("utf-8").decode("latin-1")
+    return whole[:STORED_KEY_LIMIT]
+
+
 def fold(text: str | None) -> str:
     """Lower-case, accent-free form for matching."""
     return " ".join(_strip_marks((text or "").casefold().translate(_FOLD)).split())

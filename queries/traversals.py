@@ -82,7 +82,8 @@ STRATEGY: dict[str, dict[str, str]] = {
     "dependents": {"ladybug": "index", "neo4j": "statement"},
     "search_by_name": {"ladybug": "index", "neo4j": "statement"},
     # the API's lists of one node type without a filter (queries/listing.py)
-    "list_nodes": {"ladybug": "index", "neo4j": "statement"},
+    # ("sort_key": Neo4j reads a page in the order of the key it keeps, with any filter: api/root.py)
+    "list_nodes": {"ladybug": "index", "neo4j": "sort_key"},
 }
 CHAIN_MAX_DEPTH = 30  # as the statement's *1..30
 

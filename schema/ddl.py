@@ -1,7 +1,7 @@
 """Schema DDL for each engine, generated from the model. Every statement is idempotent."""
 from __future__ import annotations
 
-from .model import BOOL, DATE, FLOAT, FOLDED_NAME, INT, NAME_PROPS, NODES, RELS, STRING
+from .model import BOOL, DATE, FLOAT, FOLDED_NAME, INT, NAME_PROPS, NODES, RELS, SORT_KEY, STRING
 
 LADYBUG_TYPES = {STRING: "STRING", INT: "INT64", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}
 
@@ -19,6 +19,9 @@ def neo4j_statements() -> list[str]:
         low = node.label.lower()
         out.append(f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR (n:{node.label}) REQUIRE n.id IS UNIQUE")
         out.append(f"CREATE INDEX {low}_dataset IF NOT EXISTS FOR (n:{node.label}) ON (n.dataset)")
+        out.append(f"CREATE INDEX {low}_{SORT_KEY} IF NOT EXISTS FOR (n:{node.label}) ON (n.{SORT_KEY})")
+        for end in ("valid_from", "valid_to"):  # a list's count: those not valid on the day, looked up
+            out.append(f"CREATE INDEX {low}_{end} IF NOT EXISTS FOR (n:{node.label}) ON (n.{end})")
         for prop in node.props:
             if prop.name in NAME_PROPS:
                 out.append(f"CREATE INDEX {low}_{prop.name} IF NOT EXISTS FOR (n:{node.label}) ON (n.{prop.name})")

@@ -23,6 +23,10 @@ NAME_PROPS = ("name", "title")  # searched and filtered often: indexed in Neo4j
 # finds names through the index instead of folding every name on the server per search.
 # Derived on every write of a node (loader/write.py), never input, never read back out.
 FOLDED_NAME = "folded_name"
+# Kept on Neo4j only, likewise: what a list by name orders a node by (collation.stored_order_key),
+# under an index per label, so a page of a list is read in order instead of every match sorted.
+SORT_KEY = "sort_key"
+DERIVED = (FOLDED_NAME, SORT_KEY)
 
 
 def max_length(name: str) -> int:

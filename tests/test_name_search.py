@@ -11,7 +11,7 @@ from orggraph.queries import line_index, traversals
 import yaml
 
 from orggraph.api.questions import SEARCH_CYPHER, ranked, search_rows, search_statement
-from orggraph.collation import fold
+from orggraph.collation import fold, stored_order_key
 from orggraph.queries.name_search import NameSearch, folded_search
 
 from conftest import DATA, ROOT
@@ -114,15 +114,17 @@ def test_the_apis_search_from_the_index_ranks_as_the_statement(engine, dataset):
     assert engine.dialect != "ladybug" or found > compared // 4
 
 
-def test_neo4j_keeps_folded_names_and_fills_in_missing_ones(engine):
-    """Every named node written on Neo4j keeps its folded name; a graph written before it was kept
-    (or by another client) gets it when the schema is ensured; read nodes never show it."""
-    if not engine.stores_folded_names:
+def test_neo4j_keeps_folded_names_and_sort_keys_and_fills_in_missing_ones(engine):
+    """Every node written on Neo4j keeps its folded name and sort key; a graph written before they
+    were kept (or by another client) gets them when the schema is ensured; read nodes never show them."""
+    if not engine.stores_keys:
         pytest.skip("Neo4j's search key; LadybugDB searches the line index")
     load(engine, [DATA / "valid"])
-    every = "MATCH (n:Entity) RETURN n.id AS id, coalesce(n.name, n.title) AS name, n.folded_name AS folded"
+    every = ("MATCH (n:Entity) RETURN n.id AS id, coalesce(n.name, n.title) AS name, n.folded_name AS folded, "
+             "n.sort_key AS key")
     kept = engine.read(every)
-    assert kept and all(r["folded"] == fold(r["name"]) for r in kept)
+    assert kept and all(r["folded"] == fold(r["name"]) and r["key"] == stored_order_key(r["name"], r["id"])
+                        for r in kept)
     day = DAYS[-1]
     def search(text: str) -> list[dict]:
         return sorted(search_rows(engine.dialect, engine.read(*search_statement(engine.dialect, text, day))),
@@ -130,14 +132,14 @@ def test_neo4j_keeps_folded_names_and_fills_in_missing_ones(engine):
 
     found = search("e")
     assert len(found) > 10
-    engine.write(lambda tx: tx.run("MATCH (n:Entity) WHERE n.id < 'm' REMOVE n.folded_name"))
-    assert len([r for r in engine.read(every) if r["folded"] is None]) > 5
-    assert engine._fold_names(batch=7) > 5  # batches smaller than the work
+    engine.write(lambda tx: tx.run("MATCH (n:Entity) WHERE n.id < 'm' REMOVE n.folded_name, n.sort_key"))
+    assert len([r for r in engine.read(every) if r["folded"] is None and r["key"] is None]) > 5
+    assert engine._add_keys(batch=7) > 5  # batches smaller than the work
     engine.ensure_schema()
     assert sorted(engine.read(every), key=str) == sorted(kept, key=str)
     assert search("e") == found
     nodes = engine.read("MATCH (n:Entity) RETURN n AS node")
-    assert nodes and not any("folded_name" in r["node"] for r in nodes)
+    assert nodes and not any("folded_name" in r["node"] or "sort_key" in r["node"] for r in nodes)
 
 
 ODD_NAMES = ["Kárášjohka kommune", "Straßenbau", "İstanbul kontor", "Nord\u00a0Fron", "ÆRØSKØBING",

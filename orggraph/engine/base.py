@@ -87,8 +87,8 @@ class Engine(ABC):
 
     #: labels added to every node besides its own (Neo4j uses one for a global id index)
     extra_labels: tuple[str, ...] = ()
-    #: whether nodes keep their folded name for search (schema.model.FOLDED_NAME)
-    stores_folded_names: bool = False
+    #: whether nodes keep a folded name for search and a sort key for lists (schema.model.DERIVED)
+    stores_keys: bool = False
 
     _limits = threading.local()
 

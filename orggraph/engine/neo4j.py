@@ -9,10 +9,10 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
-from orggraph.collation import fold
+from orggraph.collation import fold, stored_order_key
 from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
-from orggraph.schema.model import FOLDED_NAME
+from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY
 
 from .base import Engine, Row, T, normalise_row
 
@@ -36,10 +36,12 @@ TAKE_LOCK = f"CREATE (:{LOCK_LABEL} {{name: $name}})"
 DROP_LOCK = f"MATCH (l:{LOCK_LABEL} {{name: $name}}) DELETE l"
 LOCK_NAME = "graph"
 
-# Named nodes without a folded name: written before it was kept, or by another client.
-UNFOLDED = (f"MATCH (n:Entity) WHERE n.{FOLDED_NAME} IS NULL AND coalesce(n.name, n.title) IS NOT NULL "
-            "RETURN n.id AS id, coalesce(n.name, n.title) AS name LIMIT $batch")
-SET_FOLDED = f"UNWIND $rows AS row MATCH (n:Entity {{id: row.id}}) SET n.{FOLDED_NAME} = row.folded"
+# Nodes without the keys this engine keeps (schema.model.DERIVED): written before they were
+# kept, or by another client. Every write through orggraph sets both.
+UNKEYED = (f"MATCH (n:Entity) WHERE n.{SORT_KEY} IS NULL "
+           "RETURN n.id AS id, coalesce(n.name, n.title) AS name LIMIT $batch")
+SET_KEYS = (f"UNWIND $rows AS row MATCH (n:Entity {{id: row.id}}) "
+            f"SET n.{FOLDED_NAME} = row.folded, n.{SORT_KEY} = row.key")
 
 
 # Values the driver hands over as they are: checked by exact type, since `_plain` runs for every
@@ -59,7 +61,8 @@ def _plain(value: Any) -> Any:
         return value.to_native()
     if isinstance(value, neo4j.graph.Node):
         props = _plain(dict(value))
-        props.pop(FOLDED_NAME, None)  # the engine's own: not part of the node (schema.model)
+        for name in DERIVED:  # the engine's own: not part of the node (schema.model)
+            props.pop(name, None)
         return {"type": [l for l in value.labels if l != "Entity"][0], **props}
     if isinstance(value, dict):  # subclasses, the slow way
         return {k: _plain(v) for k, v in value.items()}
@@ -87,7 +90,7 @@ class _Tx:
 class Neo4jEngine(Engine):
     dialect = "neo4j"
     extra_labels = ("Entity",)
-    stores_folded_names = True
+    stores_keys = True
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri, self.database = uri, database
@@ -115,17 +118,20 @@ class Neo4jEngine(Engine):
     def ensure_schema(self) -> None:
         for statement in ddl.neo4j_statements():
             self._driver.execute_query(statement, database_=self.database)
-        self._fold_names()
+        self._add_keys()
 
-    def _fold_names(self, batch: int = 10_000) -> int:
-        """Give every named node its folded name (a graph from before it was kept); how many."""
-        if not self.read(UNFOLDED, {"batch": 1}):  # the usual case: one look, no write lock
+    def _add_keys(self, batch: int = 10_000) -> int:
+        """Give every node the keys this engine keeps (to a graph from before they were kept);
+        how many nodes got them."""
+        if not self.read(UNKEYED, {"batch": 1}):  # the usual case: one look, no write lock
             return 0
 
         def work(tx: _Tx) -> int:
             done = 0
-            while rows := tx.run(UNFOLDED, {"batch": batch}):
-                tx.run(SET_FOLDED, {"rows": [{"id": r["id"], "folded": fold(r["name"])} for r in rows]})
+            while rows := tx.run(UNKEYED, {"batch": batch}):
+                tx.run(SET_KEYS, {"rows": [
+                    {"id": r["id"], "folded": None if r["name"] is None else fold(r["name"]),
+                     "key": stored_order_key(r["name"], r["id"])} for r in rows]})
                 done += len(rows)
             return done
         return self.write(work)
