@@ -25,7 +25,8 @@ also holds every relationship (so `subordinates`, `within`, `impact` and
 `connection` answer from memory there once it is built).
 
 `search_by_name` runs the same way ("index" on LadybugDB: name_search.py searches the names the
-line index holds).
+line index holds); on Neo4j its statement (neo4j/search_by_name.cypher) first looks the folded
+text up in the index of the folded names every node keeps (schema.model.FOLDED_NAME).
 
 All give the same rows and honour `as_of` on every node and relationship.
 """
@@ -185,7 +186,14 @@ def _names_searched(index: Any, p: dict[str, Any]) -> "list[Row] | None":
     return search.search(p["text"], p["as_of"], p["first"]) if search.usable else None
 
 
-_search_by_name = _from_index("search_by_name", _names_searched)
+_names_from_index = _from_index("search_by_name", _names_searched)
+
+
+def _search_by_name(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    if engine.stores_keys:  # Neo4j's statement looks the folded text up first (neo4j/search_by_name.cypher)
+        from orggraph.collation import fold
+        return _statement(engine, "search_by_name", {**p, "folded": fold(p["text"])})
+    return _names_from_index(engine, p)
 
 
 # Parties and members are affected by an ending, but do not end with it: the search stops there.

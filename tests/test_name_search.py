@@ -174,3 +174,33 @@ def test_the_neo4j_statement_sends_every_name_that_can_match(engine, tmp_path):
                         ("aeroskobing", 4), ("evje", 5), ("creme brulee", 6), ("orsta-volda", 8)]:
         sent = search_rows(engine.dialect, engine.read(*search_statement(engine.dialect, text, day)))
         assert f"odd-{index}" in ranked(sent, text, None, 20), text  # names folded elsewhere are sent
+
+
+TRICKY_TEXTS = ["ß", "ss", "İ", "i\u0307", "Σ", "ς", "σ", " ", "a  b", "\u0301", "e\u0301", "\u00a0", "Æ", "ae", "Ø",
+                "ö", "ij", "ﬁ", "Å", "-", "a ", " kommune", "ÉVJE", "Straß", "ŋ", "\U0001F600"]
+
+
+def test_neo4j_search_by_name_through_the_folded_index_gives_the_statements_rows(engine, tmp_path):
+    """Neo4j's search_by_name looks the folded text up in the folded names' index first: the same
+    rows as the shared statement (lower case only), for texts and names whose lower case and
+    folded forms differ."""
+    if not engine.stores_keys:
+        pytest.skip("Neo4j's override; LadybugDB searches the line index")
+    names = ODD_NAMES + ["Straße 1", "İzmir kontor", "ΣΟΦΙΑ ς", "a  b dobbel", "Smile \U0001F600", "ﬁrma", "Øvre ÆØÅ"]
+    units = [{"id": f"odd-{i}", "name": name, "kind": "unit", "part_of": "odd"} for i, name in enumerate(names)]
+    data = {"dataset": "odd", "source": "test_name_search",
+            "organisations": [{"id": "odd", "kind": "municipality", "name": "Oddetal kommune"}], "units": units}
+    (tmp_path / "odd.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load(engine, [DATA / "valid", ROOT / "data" / "seeds", tmp_path / "odd.yaml"])
+    shared = (ROOT / "queries" / "search_by_name.cypher").read_text(encoding="utf-8")
+    texts = _texts(engine) + names + TRICKY_TEXTS + [n[2:6] for n in names] + [n.upper() for n in names]
+    compared = found = 0
+    for text in sorted(set(texts)):
+        for day in DAYS[1:]:
+            params = {"text": text, "as_of": day, "first": 50}
+            # the same first 50 by (name, id); the named query then shows them in Norwegian order
+            expected = sorted(r["id"] for r in engine.read(shared, params))
+            assert sorted(r["id"] for r in engine.query("search_by_name", **params)) == expected, text
+            compared += 1
+            found += bool(expected)
+    assert found > compared // 2
