@@ -54,7 +54,7 @@ def stored_order_key(name: str | None, node_id: str) -> str:
     UTF-8 bytes, one character each. Neo4j compares strings by UTF-16 code units, which puts
     U+E000..U+FFFF after the private-use letters `order_key` maps æ, ø and å to; code points below
     U+0100 order alike either way. Cut at STORED_KEY_LIMIT: a key that long may tie with another
-    where the whole keys do not (api/root.py then orders the list in Python)."""
+    where the whole keys do not (api/keyed_pages.py then orders the list in Python)."""
     whole = (order_key(name or node_id) + node_id).encode("utf-8").decode("latin-1")
     return whole[:STORED_KEY_LIMIT]
 
