@@ -34,6 +34,11 @@ def neo4j_statements() -> list[str]:
     return out
 
 
+def neo4j_name(statement: str) -> str:
+    """The name of the index or constraint a statement of `neo4j_statements` creates."""
+    return statement.split()[3] if statement.startswith("CREATE TEXT INDEX") else statement.split()[2]
+
+
 def ladybug_statements() -> list[str]:
     """NODE and REL TABLE DDL for LadybugDB (typed columns, id as primary key)."""
     out = []
