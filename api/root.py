@@ -42,7 +42,7 @@ class During:
 # A list field's first read: what ordering and paging need (id, and name or title), per label;
 # what the aggregate sums is read only when asked for (on Neo4j the driver takes ~3 µs a value,
 # and dates cost more).
-ORDER_COLUMNS = {n.label: ["id"] + [c for c in ("name", "title") if n.prop(c)] for n in NODES}
+ORDER_COLUMNS = {n.label: ["id", n.name_prop] for n in NODES}
 FIGURE_COLUMNS = {n.label: [c for c in ("fte", "valid_from", "valid_to")
                             if c in ("valid_from", "valid_to") or n.prop(c)]
                   for n in NODES}
@@ -68,7 +68,7 @@ def _match_columns(dialect: str, columns: list[str], result: list[dict[str, Any]
 
 
 def _name_of(row: tuple[Any, ...]) -> str:
-    """What a row of ORDER_COLUMNS is ordered by: its name or title (no type has both), else its id."""
+    """What a row of ORDER_COLUMNS is ordered by: its name or title, else its id."""
     return row[-1] or row[0]
 
 

@@ -38,11 +38,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from orggraph.collation import fold, stored_order_key
 from orggraph.engine.base import Engine, Tx
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
-from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY
+from orggraph.schema.model import DERIVED, derived
 
 from .collector import collector_paused
 from .items import NodeItem, RelItem
@@ -122,8 +121,8 @@ def plan_size(nodes: list[NodeItem], rels: list[RelItem]) -> int:
 
 #: each table's columns in schema order; a row is a tuple of cells in this order (id first)
 NODE_COLUMNS = {n.label: [p.name for p in n.all_props] for n in NODES}
-#: where each label's name (or title: no type has both) is in its row of cells
-NAME_AT = {n.label: next(i for i, p in enumerate(n.all_props) if p.name in ("name", "title")) for n in NODES}
+#: where each label's name (or title) is in its row of cells
+NAME_AT = {n.label: NODE_COLUMNS[n.label].index(n.name_prop) for n in NODES}
 REL_COLUMNS = {r.name: [p.name for p in r.all_props] for r in RELS}
 
 
@@ -153,8 +152,7 @@ def node_dicts(engine: Engine, label: str, rows: list[tuple]) -> list[dict]:
     if engine.stores_keys:
         at = NAME_AT[label]
         for values, row in zip(dicts, rows):
-            values[FOLDED_NAME] = None if row[at] is None else fold(row[at])
-            values[SORT_KEY] = stored_order_key(row[at], row[0])
+            values.update(derived(row[at], row[0]))
     return dicts
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from orggraph.collation import fold, stored_order_key
+
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 # Text values: no control characters but tab, line feed and carriage return, and at most
@@ -27,6 +29,11 @@ FOLDED_NAME = "folded_name"
 # under an index per label, so a page of a list is read in order instead of every match sorted.
 SORT_KEY = "sort_key"
 DERIVED = (FOLDED_NAME, SORT_KEY)
+
+
+def derived(name: str | None, node_id: str) -> dict[str, str | None]:
+    """The DERIVED properties of a node with this name (or title) and id."""
+    return {FOLDED_NAME: None if name is None else fold(name), SORT_KEY: stored_order_key(name, node_id)}
 
 
 def max_length(name: str) -> int:
@@ -61,6 +68,11 @@ class NodeType:
 
     def prop(self, name: str) -> Prop | None:
         return self._prop_by_name.get(name)
+
+    @cached_property
+    def name_prop(self) -> str:
+        """The property a node of this type is called by: its name, or its title (never both)."""
+        return next(p.name for p in self.props if p.name in NAME_PROPS)
 
 
 @dataclass(frozen=True)
@@ -251,6 +263,8 @@ def _check() -> None:
         names += [r.reverse_key for r in rels_into(node.label)]
         dup = {n for n in names if names.count(n) > 1}
         assert not dup, f"{node.label}: clashing keys {dup}"
+        assert [p.name for p in node.props if p.name in NAME_PROPS] == [node.name_prop], \
+            f"{node.label}: a name or a title, exactly one"
 
 
 _check()

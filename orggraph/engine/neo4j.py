@@ -9,10 +9,9 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
-from orggraph.collation import fold, stored_order_key
 from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
-from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY
+from orggraph.schema.model import DERIVED, SORT_KEY, derived
 
 from .base import Engine, Row, T, normalise_row
 
@@ -40,8 +39,7 @@ LOCK_NAME = "graph"
 # kept, or by another client. Every write through orggraph sets both.
 UNKEYED = (f"MATCH (n:Entity) WHERE n.{SORT_KEY} IS NULL "
            "RETURN n.id AS id, coalesce(n.name, n.title) AS name LIMIT $batch")
-SET_KEYS = (f"UNWIND $rows AS row MATCH (n:Entity {{id: row.id}}) "
-            f"SET n.{FOLDED_NAME} = row.folded, n.{SORT_KEY} = row.key")
+SET_KEYS = "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n += row.keys"
 
 
 # Values the driver hands over as they are: checked by exact type, since `_plain` runs for every
@@ -134,9 +132,8 @@ class Neo4jEngine(Engine):
         def work(tx: _Tx) -> int:
             done = 0
             while rows := tx.run(UNKEYED, {"batch": batch}):
-                tx.run(SET_KEYS, {"rows": [
-                    {"id": r["id"], "folded": None if r["name"] is None else fold(r["name"]),
-                     "key": stored_order_key(r["name"], r["id"])} for r in rows]})
+                tx.run(SET_KEYS, {"rows": [{"id": r["id"], "keys": derived(r["name"], r["id"])}
+                                           for r in rows]})
                 done += len(rows)
             return done
         return self.write(work)
