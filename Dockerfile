@@ -13,7 +13,7 @@ RUN apt-get update \
 
 WORKDIR /src
 COPY . .
-RUN pip install . \
+RUN pip install -c constraints.txt . \
     && useradd --system --create-home --home-dir /home/orggraph orggraph
 
 USER orggraph

@@ -42,3 +42,48 @@ def test_wheel_installs_and_runs(wheel, tmp_path):
     result = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "chain_of_command" in result.stdout and "within" in result.stdout
+
+
+def _requirements():
+    import tomllib
+    from packaging.requirements import Requirement
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    return [Requirement(r) for r in wanted]
+
+
+def _pins():
+    from packaging.utils import canonicalize_name
+    pins = {}
+    for number, line in enumerate((ROOT / "constraints.txt").read_text().splitlines(), 1):
+        line = line.split("#")[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and version, f"constraints.txt:{number}: not name==version: {line!r}"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_constraints_pin_every_requirement_within_its_range():
+    from packaging.utils import canonicalize_name
+    pins = _pins()
+    for requirement in _requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"constraints.txt pins no version of {requirement.name} (pyproject.toml)"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"constraints.txt pins {requirement.name}=={pins[name]}, outside pyproject.toml's {requirement}")
+
+
+def test_the_tests_run_with_the_pinned_versions():
+    """What CI tests is what constraints.txt says was tested (scripts/setup.sh installs with -c)."""
+    from importlib.metadata import PackageNotFoundError, version
+    from packaging.utils import canonicalize_name
+    pins = _pins()
+    for requirement in _requirements():
+        try:
+            installed = version(requirement.name)
+        except PackageNotFoundError:
+            pytest.fail(f"{requirement.name} is not installed: run scripts/setup.sh --test")
+        assert installed == pins[canonicalize_name(requirement.name)], (
+            f"{requirement.name} {installed} is installed, constraints.txt pins "
+            f"{pins[canonicalize_name(requirement.name)]}: reinstall with scripts/setup.sh --test")
