@@ -80,6 +80,15 @@ def summary(count: int, ftes: Iterable[Optional[float]], starts: Iterable[Option
                      min_valid_to=min(ends, default=None), max_valid_to=max(ends, default=None))
 
 
+def figures_of(row: dict[str, Any]) -> Aggregate:
+    """The figures an engine worked out (api/root.py), rounded as `summary` rounds them."""
+    stated = row.get("fte_stated") or 0
+    return Aggregate(count=row["count"], sum_fte=round(row["sum_fte"], 6) if stated else None,
+                     fte_stated=stated, min_valid_from=row["min_valid_from"],
+                     max_valid_from=row["max_valid_from"], min_valid_to=row["min_valid_to"],
+                     max_valid_to=row["max_valid_to"])
+
+
 @strawberry.type
 class Connection(Generic[T]):
     edges: List[Edge[T]]

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from orggraph.queries.listing import listed_ids
 from orggraph.queries.traversals import STRATEGY
-from orggraph.schema.model import NODES, NodeType
+from orggraph.schema.model import NODE_BY_LABEL, NODES, NodeType
 
 from . import loaders
 from .audit import audit_log
@@ -21,7 +21,7 @@ from .errors import BadInput
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
-from .pagination import Aggregate, Connection, OrderBy, order, page_connection, summary, window
+from .pagination import Aggregate, Connection, OrderBy, figures_of, order, page_connection, window
 from .keyed_pages import page_by_key
 from .questions import (Affected, AgreementShare, ChainLink, Link, Member, Municipality, Nearby, Span,
                         Subordinate, check_depth, rows_as, search)
@@ -39,13 +39,17 @@ class During:
     end: dt.date
 
 
-# A list field's first read: what ordering and paging need (id, and name or title), per label;
-# what the aggregate sums is read only when asked for (on Neo4j the driver takes ~3 µs a value,
-# and dates cost more).
+# A list field's first read: what ordering and paging need (id, and name or title), per label.
 ORDER_COLUMNS = {n.label: ["id", n.name_prop] for n in NODES}
-FIGURE_COLUMNS = {n.label: [c for c in ("fte", "valid_from", "valid_to")
-                            if c in ("valid_from", "valid_to") or n.prop(c)]
-                  for n in NODES}
+
+
+def _figures(label: str, condition: str) -> str:
+    """The aggregate's figures, worked out by the engine (reading every match's årsverk and dates
+    instead cost ~150 ms for 46 000 units on Neo4j)."""
+    fte = "sum(n.fte) AS sum_fte, count(n.fte) AS fte_stated, " if NODE_BY_LABEL[label].prop("fte") else ""
+    return (f"MATCH (n:{label}) WHERE {condition} RETURN count(n) AS count, {fte}"
+            "min(n.valid_from) AS min_valid_from, max(n.valid_from) AS max_valid_from, "
+            "min(n.valid_to) AS min_valid_to, max(n.valid_to) AS max_valid_to")
 
 
 def _every_match(dialect: str, label: str, condition: str, columns: list[str], aligned: bool) -> str:
@@ -103,10 +107,9 @@ def _list_field(node: NodeType) -> Any:
         if where is None and during is None:  # LadybugDB: the ids from the line index, if current
             keys = await gate.in_thread(gate._read, listed_ids, gate.engine, node.label, day, order_by.value)
 
-        async def figures() -> Aggregate:  # asked for: ordering and the index need no årsverk
-            matches = await every_match(FIGURE_COLUMNS[node.label], aligned=False)
-            return summary(matches["count"], matches.get("fte", ()), matches["valid_from"],
-                           matches["valid_to"])
+        async def figures() -> Aggregate:  # only when asked for
+            [row] = await gate.read(_figures(node.label, condition), {**params, "as_of": day})
+            return figures_of(row)
 
         if keys is None and gate.engine.stores_keys and STRATEGY["list_nodes"].get(dialect) == "sort_key":
             plain = where is None and during is None  # valid on the day: counted from indexes

@@ -40,6 +40,11 @@ def test_aggregates_over_a_filtered_list(asgi):
     assert units["aggregate"]["sumFte"] == 403.0 and units["aggregate"]["fteStated"] == 3
     assert units["aggregate"]["minValidFrom"] == units["aggregate"]["maxValidFrom"] == "2020-01-01"
     assert units["aggregate"]["maxValidTo"] is None
+    # nothing matches: no årsverk stated, so none summed (Neo4j's sum() of nothing is 0)
+    empty = gql(asgi, '{ units(where: {name: {eq: "ingen slik"}}) { totalCount aggregate { count sumFte '
+                      'fteStated minValidFrom maxValidTo } } }')["units"]
+    assert empty == {"totalCount": 0, "aggregate": {"count": 0, "sumFte": None, "fteStated": 0,
+                                                    "minValidFrom": None, "maxValidTo": None}}
 
 
 def test_during_a_range(asgi):
