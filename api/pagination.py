@@ -136,9 +136,10 @@ def window(keys: Sequence[str], first: Optional[int], after: Optional[str]) -> t
     start = 0
     if after is not None:
         wanted = decode(after)
-        if wanted not in keys:
-            raise gone(after, wanted)
-        start = list(keys).index(wanted) + 1
+        try:
+            start = keys.index(wanted) + 1  # O(1) on queries.listing.OrderedIds
+        except ValueError:
+            raise gone(after, wanted) from None
     return start, min(start + size, len(keys))
 
 

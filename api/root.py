@@ -126,7 +126,7 @@ def _list_field(node: NodeType) -> Any:
         start, stop = window(keys, first, after)
         # the page's whole nodes, by id
         found = {row["node"]["id"]: row["node"] for row in await gate.read_each(
-            loaders.nodes_by_id(dialect, label=node.label), {"ids": keys[start:stop]})}
+            loaders.nodes_by_id(dialect, label=node.label), {"ids": list(keys[start:stop])})}
         # a node deleted by a write between the two reads is left out of the page
         page = [build_node(found[key], day) for key in keys[start:stop] if key in found]
         return page_connection(keys, start, stop, page, figures)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from orggraph.collation import sort_key
@@ -19,9 +20,36 @@ if TYPE_CHECKING:
     from orggraph.engine.base import Engine
 
 Every = dict[str, tuple[str, Optional[str], Optional[dt.date], Optional[dt.date]]]
+#: lists (type, day, order) kept per index generation: 49 000 units take ~0.4 MB, ~3 MB once paged
+#: past a cursor
+KEPT_LISTS = 16
+
+
+class OrderedIds(tuple):
+    """A list's ids in order; once a cursor is looked up, each id's position is kept (O(1) after)."""
+
+    _positions: Optional[dict[str, int]] = None
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._where()
+
+    def index(self, node_id: object, *_: object) -> int:
+        try:
+            return self._where()[node_id]  # type: ignore[index]
+        except (KeyError, TypeError):
+            raise ValueError(f"{node_id!r} is not in the list") from None
+
+    def _where(self) -> dict[str, int]:
+        if self._positions is None:  # a benign race: two threads may both build it
+            self._positions = {node_id: at for at, node_id in enumerate(self)}
+        return self._positions
 
 
 class ListOrder:
+    """Made once per index generation (queries/name_search.for_index): the lists of the days asked
+    for are kept with it, so a request for a page of one walks nothing (a walk of 49 000 units
+    took ~50 ms)."""
+
     def __init__(self, every: Every):
         self.every = every
         by_label: dict[str, list[tuple]] = defaultdict(list)
@@ -30,8 +58,10 @@ class ListOrder:
             by_label[label].append((sort_key(name or node_id), node_id))
         self.by_name = {label: [node_id for _, node_id in sorted(entries)] for label, entries in by_label.items()}
         self._by_id: dict[str, list[str]] = {}
+        # thread-safe, and a new ListOrder (with an empty cache) comes with every new generation
+        self.ids = lru_cache(maxsize=KEPT_LISTS)(self._ids)
 
-    def ids(self, label: str, day: dt.date, order: str) -> list[str]:
+    def _ids(self, label: str, day: dt.date, order: str) -> OrderedIds:
         """The ids of `label` valid on `day`, in the order `order` ("name", "name_desc" or "id")."""
         if order == "id":
             if label not in self._by_id:
@@ -45,10 +75,10 @@ class ListOrder:
             _, _, valid_from, valid_to = every[node_id]
             if (valid_from is None or valid_from <= day) and (valid_to is None or valid_to >= day):
                 valid.append(node_id)
-        return valid[::-1] if order == "name_desc" else valid
+        return OrderedIds(valid[::-1] if order == "name_desc" else valid)
 
 
-def listed_ids(engine: "Engine", label: str, day: dt.date, order: str) -> list[str] | None:
+def listed_ids(engine: "Engine", label: str, day: dt.date, order: str) -> OrderedIds | None:
     """ListOrder's ids when the engine answers lists from a current line index (LadybugDB); None
     otherwise: the caller reads and orders them itself."""
     from .name_search import for_index
