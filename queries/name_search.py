@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-from orggraph.collation import fold, rank, sort_key
+from orggraph.collation import fold, order_key
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine, Row
@@ -75,45 +76,86 @@ class FoldedSearch:
     accents ignored, "odegard" finds "Ødegård"), best first by `collation.rank`, ties in Norwegian
     order then by id: the order api/questions.py gives the rows of its statement.
 
-    All folded names are kept in one string; the longest word is found with `str.find` (C speed)
-    and only the names holding it are ranked, so a rare word costs one pass over the string."""
+    Names are numbered in that order, and each word of a folded name points to the names holding
+    it. A word of the text lies inside one word of a name (neither holds a space), so the names
+    holding it are those of the name words that hold it, found with `str.find` over the distinct
+    name words (a few thousand, not every name); sets of numbers are intersected in C. Ranks come
+    from sets too: names that begin with the text (a range of the names sorted by their folded
+    form), names where each word begins a name word, the rest. Each rank's numbers, sorted, are the
+    Norwegian order, walked until `first` valid ones are found. Ranking every name that held the
+    rarest word in Python took up to 0.4 s for "avdeling 8" at scale 0.25."""
 
     def __init__(self, every: dict[str, tuple[str, Optional[str], Optional[dt.date], Optional[dt.date]]]):
+        # many nodes share a name ("Barnevern" in every municipality): each name is worked out once
+        names = {entry[1] for entry in every.values() if entry[1] is not None}
+        order = {name: order_key(name) for name in names}  # `sort_key`'s order, as one string
+        folding = {name: fold(name) for name in names}
+        # (`order_key(name)` then the id, as one string: the same order, compared faster)
+        named = sorted(((order[entry[1]] + node_id, node_id, entry[1]) for node_id, entry in every.items()
+                        if entry[1] is not None), key=itemgetter(0))
         self.every = every
-        self.ids = [node_id for node_id, entry in every.items() if entry[1] is not None]
-        self.folded = [fold(every[node_id][1]) for node_id in self.ids]
-        self.usable = not any(SEPARATOR in name for name in self.folded)
-        self.starts: list[int] = []
-        position = 0
-        for name in self.folded:
-            self.starts.append(position)
-            position += len(name) + 1
-        self.text = SEPARATOR.join(self.folded) + SEPARATOR
+        self.ids = [node_id for _, node_id, _ in named]  # a name's number: its place in Norwegian order
+        folded = [folding[name] for _, _, name in named]
+        postings: dict[str, list[int]] = {}
+        for number, name in enumerate(folded):
+            for word in set(name.split()):
+                postings.setdefault(word, []).append(number)
+        self.words = list(postings)
+        self.postings = [postings[word] for word in self.words]
+        self.usable = not any(SEPARATOR in word for word in self.words)
+        self.word_starts: list[int] = []
+        position = 1
+        for word in self.words:
+            self.word_starts.append(position)
+            position += len(word) + 1
+        self.word_text = SEPARATOR + SEPARATOR.join(self.words) + SEPARATOR
+        self.by_folded = sorted(range(len(folded)), key=folded.__getitem__)
+        self.folded_sorted = [folded[number] for number in self.by_folded]
+
+    def _holding(self, word: str) -> tuple[set[int], set[int]]:
+        """The names holding `word`, and those with a word that begins with it."""
+        anywhere: set[int] = set()
+        beginning: set[int] = set()
+        text, position = self.word_text, 0
+        while (found := text.find(word, position)) >= 0:
+            at = bisect.bisect_right(self.word_starts, found) - 1
+            anywhere.update(self.postings[at])
+            if found == self.word_starts[at]:
+                beginning.update(self.postings[at])
+            position = self.word_starts[at + 1] if at + 1 < len(self.word_starts) else len(text)
+        return anywhere, beginning
 
     def search(self, whole: str, types: Optional[Iterable[str]], day: dt.date, first: int) -> list[str]:
         """The ids of the best `first` valid nodes (of `types`, if given) for the folded text `whole`."""
         words = whole.split()
-        if not words or SEPARATOR in whole:
+        if not words or SEPARATOR in whole or first <= 0:
             return []
+        anywhere = beginning = None
+        for word in set(words):
+            having, starting = self._holding(word)
+            anywhere = having if anywhere is None else anywhere & having
+            beginning = starting if beginning is None else beginning & starting
+            if not anywhere:
+                return []
+        # names that are the text, or begin with it: a range of the names in folded order
+        folded = self.folded_sorted
+        low = bisect.bisect_left(folded, whole)
+        high = bisect.bisect_left(folded, True, low, key=lambda name: not name.startswith(whole))
+        same = bisect.bisect_right(folded, whole, low, high)
+        exact, prefix = set(self.by_folded[low:same]), set(self.by_folded[same:high])
+        ranks = (exact, prefix, beginning - exact - prefix, anywhere - beginning - exact - prefix)
         wanted = set(types or ())
-        # the word found in the fewest places (counted at C speed): fewest names to rank
-        needle = words[0] if len(words) == 1 else min(words, key=self.text.count)
-        hits = []
-        position, end = 0, len(self.text)
-        while position < end:
-            found = self.text.find(needle, position)
-            if found < 0:
-                break
-            entry = bisect.bisect_right(self.starts, found) - 1
-            node_id = self.ids[entry]
-            node_type, name, valid_from, valid_to = self.every[node_id]
-            if (not wanted or node_type in wanted) and (valid_from is None or valid_from <= day) \
-                    and (valid_to is None or valid_to >= day):
-                score = rank(self.folded[entry], words, whole)
-                if score is not None:
-                    hits.append((score, sort_key(name), node_id))
-            position = self.starts[entry + 1] if entry + 1 < len(self.starts) else end
-        return [hit[2] for hit in sorted(hits)[:first]]
+        found: list[str] = []
+        for numbers in ranks:
+            for number in sorted(numbers):
+                node_id = self.ids[number]
+                node_type, _, valid_from, valid_to = self.every[node_id]
+                if (not wanted or node_type in wanted) and (valid_from is None or valid_from <= day) \
+                        and (valid_to is None or valid_to >= day):
+                    found.append(node_id)
+                    if len(found) == first:
+                        return found
+        return found
 
 
 def folded_search(engine: "Engine", whole: str, types: Optional[Iterable[str]], day: dt.date,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from orggraph.loader.load import load
 from orggraph.queries import line_index, traversals
@@ -12,7 +13,7 @@ import yaml
 
 from orggraph.api.questions import SEARCH_CYPHER, ranked, search_rows, search_statement
 from orggraph.collation import fold, stored_order_key
-from orggraph.queries.name_search import NameSearch, folded_search
+from orggraph.queries.name_search import FoldedSearch, NameSearch, folded_search
 
 from conftest import DATA, ROOT
 
@@ -77,6 +78,34 @@ def test_the_search_walks_names_in_order_and_stops_early():
     assert len(search.search("", day, 2)) == 2
     assert search.search("berg", day, 0) == []
     assert search.search("\x00", day, 5) == []
+
+
+NAME_WORDS = ["avd", "avdeling", "8", "18", "k0008", "Ødegård", "odegard", "Åsen", "aasen", "æ", "ae", "e",
+              "berg", "Bergen", "ß", "ss", "İ", "Lærum", "lærum", "-"]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# a word inside a name word ranks below one that begins a name word, whatever the names' order
+@example(names=["18", "avd 8", "k0008", "8"], text="8", types=None, first=5, day=DAYS[-1])
+@example(names=["avd 8 x", "Avd 8", "8 avd", "avd8", "avd 18", "avd 8"], text="avd 8", types=None, first=9,
+         day=DAYS[-1])
+@given(names=st.lists(st.lists(st.sampled_from(NAME_WORDS), min_size=0, max_size=4).map(" ".join)
+                      | st.sampled_from(["  avd  8 ", "Avd 8", "avd 8", "avd8", "8 avd"]), min_size=1, max_size=40),
+       text=st.lists(st.sampled_from(NAME_WORDS + ["avd 8", "8 avd", "a", "rg", "ø"]), min_size=1, max_size=3)
+       .map(" ".join),
+       types=st.sampled_from([None, ["Unit"], ["Post", "Person"]]), first=st.integers(0, 12),
+       day=st.sampled_from(DAYS))
+def test_the_apis_search_from_the_index_ranks_every_name_as_ranked_does(names, text, types, first, day):
+    """FoldedSearch's sets of numbers (names holding a word, beginning with the text, ...) against
+    `ranked` over every valid name, on names made of words that hold, begin and repeat each other."""
+    every = {f"n{i:02}": (("Unit", "Post", "Person")[i % 3], name or None,
+                          dt.date(2010, 1, 1) if i % 4 == 1 else None, dt.date(2019, 1, 1) if i % 5 == 2 else None)
+             for i, name in enumerate(names)}
+    rows = [{"id": i, "type": t, "name": n} for i, (t, n, start, end) in every.items()
+            if n is not None and (start is None or start <= day) and (end is None or end >= day)]
+    whole = fold(text)
+    expected = ranked(rows, whole, types, first) if whole.split() else []
+    assert FoldedSearch(every).search(whole, types, day, first) == expected
 
 
 def test_the_empty_text_finds_every_valid_name_on_both_engines(engine):
