@@ -176,6 +176,23 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
 
 
 @app.command()
+def rekey() -> None:
+    """Check the search and list keys Neo4j keeps on every node against its name, and write those
+    that differ again: after nodes were renamed by another client than orggraph. Nodes written
+    without keys, or keyed by another orggraph version, are keyed at every start anyway."""
+    with opened() as engine:
+        with progress("checking keys") as start:
+            checked, rewritten = engine.rekey(start)
+        where = engine.describe()
+    if not engine.stores_keys:
+        out.print(f"{where} keeps no keys on its nodes (lists and search use the line index): "
+                  "nothing to check", soft_wrap=True, highlight=False)
+        return
+    out.print(f"checked the keys of {checked} nodes, wrote {rewritten} again, in {where}",
+              soft_wrap=True, highlight=False)
+
+
+@app.command()
 def generate(
     folder: Path = typer.Argument(..., help="Folder to write the CSV files into."),
     scale: float = typer.Option(0.01, "--scale", help="1.0 is all of Norway: ~200 000 units."),

@@ -43,6 +43,13 @@ def order_key(text: str) -> str:
     return f"{folded}\0{exact}\0"
 
 
+#: the first character of every stored sort key: which `fold` and `order_key` wrote the keys a
+#: Neo4j node keeps (schema.model.DERIVED). Change it whenever either function gives other
+#: results (tests/test_collation.py keeps a fingerprint of both): at its next start, orggraph
+#: writes every key made by another version again (orggraph.engine.neo4j). A constant first
+#: character orders nothing differently.
+KEY_VERSION = "\x01"
+
 #: the most characters of a stored sort key: Neo4j refuses index keys over ~8 kB, and each
 #: character here is one byte of UTF-8, at most two bytes stored
 STORED_KEY_LIMIT = 3000
@@ -53,10 +60,11 @@ def stored_order_key(name: str | None, node_id: str) -> str:
     id: the order api/pagination.py gives), as a string any engine orders as Python does: the
     UTF-8 bytes, one character each. Neo4j compares strings by UTF-16 code units, which puts
     U+E000..U+FFFF after the private-use letters `order_key` maps æ, ø and å to; code points below
-    U+0100 order alike either way. Cut at STORED_KEY_LIMIT: a key that long may tie with another
-    where the whole keys do not (api/keyed_pages.py then orders the list in Python)."""
+    U+0100 order alike either way. It begins with KEY_VERSION. Cut at STORED_KEY_LIMIT: a key that
+    long may tie with another where the whole keys do not (api/keyed_pages.py then orders the list
+    in Python)."""
     whole = (order_key(name or node_id) + node_id).encode("utf-8").decode("latin-1")
-    return whole[:STORED_KEY_LIMIT]
+    return (KEY_VERSION + whole)[:STORED_KEY_LIMIT]
 
 
 def fold(text: str | None) -> str:

@@ -169,6 +169,33 @@ def test_neo4j_keeps_folded_names_and_sort_keys_and_fills_in_missing_ones(engine
     assert search("e") == found
     nodes = engine.read("MATCH (n:Entity) RETURN n AS node")
     assert nodes and not any("folded_name" in r["node"] or "sort_key" in r["node"] for r in nodes)
+    # keys an older version of the key functions wrote (another first character) are written again
+    engine.write(lambda tx: tx.run("MATCH (n:Entity) WHERE n.id >= 'm' SET n.sort_key = substring(n.sort_key, 1), "
+                                   "n.folded_name = 'gammel'"))
+    assert engine._add_keys() > 5
+    assert sorted(engine.read(every), key=str) == sorted(kept, key=str)
+
+
+def test_rekey_writes_again_the_keys_of_nodes_renamed_by_another_client(engine, tmp_path):
+    if not engine.stores_keys:
+        assert engine.rekey() == (0, 0)  # LadybugDB keeps no keys: nothing to check
+        return
+    load(engine, [DATA / "valid"])
+    # another client renames two nodes: their keys still say the old names
+    engine.write(lambda tx: tx.run("MATCH (n:Unit) WHERE n.id IN ['helse', 'natt'] SET n.name = 'Østre ' + n.id"))
+    day = DAYS[-1]
+    def search(text: str) -> list[str]:
+        rows = search_rows(engine.dialect, engine.read(*search_statement(engine.dialect, text, day)))
+        return ranked(rows, fold(text), None, 20)
+    assert search("ostre") == []  # found by the old name only
+    engine.ensure_schema()
+    assert search("ostre") == []  # a start does not compare every key with its name
+    ticks = []
+    checked, rewritten = engine.rekey(lambda total: ticks.append)
+    assert rewritten == 2 and checked == engine.read("MATCH (n:Entity) RETURN count(n) AS c")[0]["c"]
+    assert sum(ticks) == checked
+    assert search("ostre") == ["helse", "natt"]
+    assert engine.rekey() == (checked, 0)
 
 
 ODD_NAMES = ["Kárášjohka kommune", "Straßenbau", "İstanbul kontor", "Nord\u00a0Fron", "ÆRØSKØBING",

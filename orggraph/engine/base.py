@@ -70,6 +70,12 @@ class Engine(ABC):
     def ensure_schema(self) -> None:
         """Create constraints, indexes or tables; harmless to repeat."""
 
+    def rekey(self, start: Callable[[int], Callable[[int], None]] | None = None) -> tuple[int, int]:
+        """Write again the keys this engine keeps on nodes (`stores_keys`) where they no longer
+        match the node's name; (nodes checked, nodes rewritten). `start(total)` gives a progress
+        callback. An engine that keeps none has nothing to check."""
+        return 0, 0
+
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run one read-only statement and return its rows as plain Python values."""

@@ -11,7 +11,8 @@ from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, Session
 
 from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
-from orggraph.schema.model import DERIVED, SORT_KEY, derived
+from orggraph.collation import KEY_VERSION
+from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY, derived
 
 from .base import Engine, Row, T, normalise_row
 
@@ -35,11 +36,16 @@ TAKE_LOCK = f"CREATE (:{LOCK_LABEL} {{name: $name}})"
 DROP_LOCK = f"MATCH (l:{LOCK_LABEL} {{name: $name}}) DELETE l"
 LOCK_NAME = "graph"
 
-# Nodes without the keys this engine keeps (schema.model.DERIVED): written before they were
-# kept, or by another client. Every write through orggraph sets both.
-UNKEYED = (f"MATCH (n:Entity) WHERE n.{SORT_KEY} IS NULL "
+# Nodes without the keys this engine keeps (schema.model.DERIVED), or with keys another version
+# of the key functions made (collation.KEY_VERSION): written before the keys were kept, by another
+# client, or by an older orggraph. Every write through orggraph sets both.
+UNKEYED = (f"MATCH (n:Entity) WHERE n.{SORT_KEY} IS NULL OR NOT n.{SORT_KEY} STARTS WITH $version "
            "RETURN n.id AS id, coalesce(n.name, n.title) AS name LIMIT $batch")
 SET_KEYS = "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n += row.keys"
+# Every node's keys, for `rekey` (one record: the driver takes ~30 µs a record)
+EVERY_KEY = (f"MATCH (n:Entity) RETURN collect([n.id, coalesce(n.name, n.title), n.{FOLDED_NAME}, "
+             f"n.{SORT_KEY}]) AS rows")
+KEY_BATCH = 10_000
 
 
 # Values the driver hands over as they are: checked by exact type, since `_plain` runs for every
@@ -126,16 +132,35 @@ class Neo4jEngine(Engine):
     def _add_keys(self, batch: int = 10_000) -> int:
         """Give every node the keys this engine keeps (to a graph from before they were kept);
         how many nodes got them."""
-        if not self.read(UNKEYED, {"batch": 1}):  # the usual case: one look, no write lock
+        if not self.read(UNKEYED, {"batch": 1, "version": KEY_VERSION}):  # usually: one look, no lock
             return 0
 
         def work(tx: _Tx) -> int:
             done = 0
-            while rows := tx.run(UNKEYED, {"batch": batch}):
+            while rows := tx.run(UNKEYED, {"batch": batch, "version": KEY_VERSION}):
                 tx.run(SET_KEYS, {"rows": [{"id": r["id"], "keys": derived(r["name"], r["id"])}
                                            for r in rows]})
                 done += len(rows)
             return done
+        return self.write(work)
+
+    def rekey(self, start: Callable[[int], Callable[[int], None]] | None = None) -> tuple[int, int]:
+        """Compare every node's keys with its name and write those that differ: a node renamed by
+        another client keeps the keys of its old name, which `ensure_schema` cannot see. One
+        transaction under the write lock; (nodes checked, nodes whose keys were written)."""
+        def work(tx: _Tx) -> tuple[int, int]:
+            rows = tx.run(EVERY_KEY)[0]["rows"]
+            advance = start(len(rows)) if start else (lambda n: None)
+            stale = []
+            for at in range(0, len(rows), KEY_BATCH):
+                for node_id, name, folded, key in rows[at:at + KEY_BATCH]:
+                    keys = derived(name, node_id)
+                    if keys[FOLDED_NAME] != folded or keys[SORT_KEY] != key:
+                        stale.append({"id": node_id, "keys": keys})
+                advance(len(rows[at:at + KEY_BATCH]))
+            for at in range(0, len(stale), KEY_BATCH):
+                tx.run(SET_KEYS, {"rows": stale[at:at + KEY_BATCH]})
+            return len(rows), len(stale)
         return self.write(work)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
