@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 
 from orggraph.engine.base import Row
+from orggraph.queries.line_index import labels_of
 from orggraph.schema.model import NODES, RelType
 
 from .naming import OUT
 
 if TYPE_CHECKING:
+    from orggraph.engine.base import Engine
+
     from .context import Context
 
 Key = tuple[str, dt.date]
@@ -77,14 +80,26 @@ def edges(ctx: "Context", label: str, rel: RelType, direction: str, condition: s
     return ctx.loader(("edges", label, rel.name, direction, condition, same), lambda: DataLoader(batch))
 
 
+def _nodes_read(engine: "Engine", by_label: dict[str | None, str], ids: list[str], as_of: dt.date) -> list[Row]:
+    """The rows of the statements that can hold `ids`: on LadybugDB, whose lookup by id is a
+    statement per table (11), only those of the ids' types when the line index knows them."""
+    grouped = labels_of(engine, ids) if len(by_label) > 1 else None
+    asked = {label: ids for label in by_label} if grouped is None else grouped
+    return [row for label, some in asked.items()
+            for row in engine.read(by_label[label], {"ids": some, "as_of": as_of})]
+
+
 def nodes(ctx: "Context") -> DataLoader[Key, Row | None]:
     """Whole nodes by id, if valid on the date."""
-    statements = nodes_by_id(ctx.gate.engine.dialect, valid("n"))
+    dialect = ctx.gate.engine.dialect
+    labels = [n.label for n in NODES] if dialect == "ladybug" else [None]
+    by_label = dict(zip(labels, nodes_by_id(dialect, valid("n"))))
 
     async def batch(keys: list[Key]) -> list[Row | None]:
         found: dict[Key, Row] = {}
+        gate = ctx.gate
         for as_of, ids in _by_date(keys).items():
-            for row in await ctx.gate.read_each(statements, {"ids": ids, "as_of": as_of}):
+            for row in await gate.in_thread(gate._read, _nodes_read, gate.engine, by_label, ids, as_of):
                 found[(row["node"]["id"], as_of)] = row["node"]
         return [found.get(key) for key in keys]
 

@@ -333,6 +333,20 @@ def is_current(engine: "Engine") -> bool:
     return index is not None and index.generation == engine.generation
 
 
+def labels_of(engine: "Engine", ids: list[str]) -> dict[str, list[str]] | None:
+    """`ids` grouped by their node type, from the engine's index if it is current (nothing is
+    built here), else None. Ids the index does not hold are not in the graph and are left out."""
+    index = _indexes.get(engine)
+    if index is None or index.generation != engine.generation:
+        return None
+    grouped: dict[str, list[str]] = {}
+    for node_id in ids:
+        entry = index.every.get(node_id)
+        if entry is not None:
+            grouped.setdefault(entry[0], []).append(node_id)
+    return grouped
+
+
 def _carried(engine: "Engine", index: LineIndex) -> LineIndex | None:
     """`index` refreshed to the engine's generation, if every write since it was current committed
     and declared the few ids it touched; else None, and the index is dropped (a rebuild follows)."""

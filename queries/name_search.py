@@ -79,7 +79,8 @@ class FoldedSearch:
     Names are numbered in that order, and each word of a folded name points to the names holding
     it. A word of the text lies inside one word of a name (neither holds a space), so the names
     holding it are those of the name words that hold it, found with `str.find` over the distinct
-    name words (a few thousand, not every name); sets of numbers are intersected in C. Ranks come
+    name words (a few thousand, not every name); sets of numbers are intersected in C, the rarest
+    word's first, and once few names are left the next word is looked for in them. Ranks come
     from sets too: names that begin with the text (a range of the names sorted by their folded
     form), names where each word begins a name word, the rest. Each rank's numbers, sorted, are the
     Norwegian order, walked until `first` valid ones are found. Ranking every name that held the
@@ -96,6 +97,7 @@ class FoldedSearch:
         self.every = every
         self.ids = [node_id for _, node_id, _ in named]  # a name's number: its place in Norwegian order
         folded = [folding[name] for _, _, name in named]
+        self.folded = folded
         postings: dict[str, list[int]] = {}
         for number, name in enumerate(folded):
             for word in set(name.split()):
@@ -112,29 +114,39 @@ class FoldedSearch:
         self.by_folded = sorted(range(len(folded)), key=folded.__getitem__)
         self.folded_sorted = [folded[number] for number in self.by_folded]
 
-    def _holding(self, word: str) -> tuple[set[int], set[int]]:
-        """The names holding `word`, and those with a word that begins with it."""
-        anywhere: set[int] = set()
-        beginning: set[int] = set()
-        text, position = self.word_text, 0
-        while (found := text.find(word, position)) >= 0:
-            at = bisect.bisect_right(self.word_starts, found) - 1
-            anywhere.update(self.postings[at])
-            if found == self.word_starts[at]:
-                beginning.update(self.postings[at])
+    def _words_holding(self, word: str) -> list[tuple[int, bool]]:
+        """The name words that hold `word`: (their place in self.words, whether they begin with it)."""
+        found, text, position = [], self.word_text, 0
+        while (at_char := text.find(word, position)) >= 0:
+            at = bisect.bisect_right(self.word_starts, at_char) - 1
+            found.append((at, at_char == self.word_starts[at]))
             position = self.word_starts[at + 1] if at + 1 < len(self.word_starts) else len(text)
-        return anywhere, beginning
+        return found
 
     def search(self, whole: str, types: Optional[Iterable[str]], day: dt.date, first: int) -> list[str]:
         """The ids of the best `first` valid nodes (of `types`, if given) for the folded text `whole`."""
         words = whole.split()
         if not words or SEPARATOR in whole or first <= 0:
             return []
-        anywhere = beginning = None
-        for word in set(words):
-            having, starting = self._holding(word)
-            anywhere = having if anywhere is None else anywhere & having
-            beginning = starting if beginning is None else beginning & starting
+        holding = {word: self._words_holding(word) for word in set(words)}
+        size = {word: sum(len(self.postings[at]) for at, _ in found) for word, found in holding.items()}
+        anywhere: set[int] = set()
+        beginning: set[int] = set()
+        for step, word in enumerate(sorted(holding, key=size.__getitem__)):  # the rarest word first
+            if step and len(anywhere) * 8 < size[word]:
+                # few names left: look in them, rather than gather the word's many names
+                folded = self.folded
+                anywhere = {number for number in anywhere if word in folded[number]}
+                beginning = {number for number in beginning
+                             if any(part.startswith(word) for part in folded[number].split())}
+            else:
+                having: set[int] = set()
+                starting: set[int] = set()
+                for at, begins in holding[word]:
+                    having.update(self.postings[at])
+                    if begins:
+                        starting.update(self.postings[at])
+                anywhere, beginning = (having, starting) if not step else (anywhere & having, beginning & starting)
             if not anywhere:
                 return []
         # names that are the text, or begin with it: a range of the names in folded order
