@@ -224,5 +224,6 @@ def test_dockerfile():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.MULTILINE)
     assert "graphviz" in text and "fonts-dejavu" in text
-    assert "pip install ." in text
+    # the package, at the versions tested together (constraints.txt, copied in with the source)
+    assert "pip install -c constraints.txt ." in text and "COPY . ." in text
     assert "PASSWORD" not in text.upper(), "the image must not carry a password"
