@@ -80,13 +80,6 @@ class Gate:
     async def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return await self.in_thread(self._read, self.engine.read, cypher, params or {})
 
-    async def read_each(self, statements: list[str], params: dict[str, Any]) -> list[Row]:
-        """The rows of every statement, in one hop to a thread (LadybugDB's lookups by id are a
-        statement per table)."""
-        def each() -> list[Row]:
-            return [row for cypher in statements for row in self.engine.read(cypher, params)]
-        return await self.in_thread(self._read, each)
-
     async def query(self, name: str, **params: Any) -> list[Row]:
         # An answer from the in-memory line index takes microseconds, less than the hop to a
         # worker thread and back (~0.3 ms): run it here, unless another call holds the engine.

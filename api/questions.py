@@ -170,12 +170,14 @@ SEARCH_CYPHER = ("MATCH (n) WHERE (n.valid_from IS NULL OR n.valid_from <= $as_o
 # On Neo4j every named node keeps its folded name under a text index (schema.model.FOLDED_NAME):
 # the statement looks the longest word up in the index and sends only the names holding every
 # word (as `rank` requires), instead of folding all 146 000 names on the server (scale 0.25).
-NEO4J_SEARCH_CYPHER = (
+_NEO4J_HOLDING_EVERY_WORD = (
     f"MATCH (n:Entity) WHERE n.{FOLDED_NAME} CONTAINS $needle "
     f"AND all(word IN $words WHERE n.{FOLDED_NAME} CONTAINS word) "
-    "AND (n.valid_from IS NULL OR n.valid_from <= $as_of) AND (n.valid_to IS NULL OR n.valid_to >= $as_of) "
+    "AND (n.valid_from IS NULL OR n.valid_from <= $as_of) AND (n.valid_to IS NULL OR n.valid_to >= $as_of) ")
+NEO4J_SEARCH_CYPHER = (
+    _NEO4J_HOLDING_EVERY_WORD
     # one record holding every row (search_rows): the driver takes ~30 µs to receive a record
-    "RETURN collect([n.id, [label IN labels(n) WHERE label <> 'Entity'][0], coalesce(n.name, n.title), "
+    + "RETURN collect([n.id, [label IN labels(n) WHERE label <> 'Entity'][0], coalesce(n.name, n.title), "
     f"n.{FOLDED_NAME}]) AS rows")
 
 
@@ -185,10 +187,8 @@ NEO4J_SEARCH_CYPHER = (
 # begins with it or holds it after a space". Ties go by the sort key kept on the node
 # (schema.model.SORT_KEY: the name's Norwegian order, then the id, as `ranked` orders them).
 NEO4J_RANKED_SEARCH_CYPHER = (
-    f"MATCH (n:Entity) WHERE n.{FOLDED_NAME} CONTAINS $needle "
-    f"AND all(word IN $words WHERE n.{FOLDED_NAME} CONTAINS word) "
-    "AND (n.valid_from IS NULL OR n.valid_from <= $as_of) AND (n.valid_to IS NULL OR n.valid_to >= $as_of) "
-    "AND ($types IS NULL OR any(label IN labels(n) WHERE label IN $types)) "
+    _NEO4J_HOLDING_EVERY_WORD
+    + "AND ($types IS NULL OR any(label IN labels(n) WHERE label IN $types)) "
     f"WITH n, CASE WHEN n.{FOLDED_NAME} = $whole THEN 0 WHEN n.{FOLDED_NAME} STARTS WITH $whole THEN 1 "
     f"WHEN all(word IN $words WHERE n.{FOLDED_NAME} STARTS WITH word OR n.{FOLDED_NAME} CONTAINS ' ' + word) "
     "THEN 2 ELSE 3 END AS rank "
@@ -242,11 +242,11 @@ async def search(info: Info, text: str, types: Optional[List[str]], first: int,
     if unknown:
         raise BadInput(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(NODE_TYPES)}")
     gate = info.context.gate
-    # LadybugDB: the line index's folded names when it is current (queries/name_search.py)
-    ids = await gate.in_thread(gate._read, folded_search, gate.engine, whole, types, as_of, size)
     dialect = gate.engine.dialect
-    if ids is None and gate.engine.stores_keys:  # Neo4j ranks through the keys it keeps
+    if gate.engine.stores_keys:  # Neo4j ranks through the keys it keeps
         ids = ranked_ids(await gate.read(*ranked_search(whole, types, as_of, size)))
+    else:  # LadybugDB: the line index's folded names when it is current (queries/name_search.py)
+        ids = await gate.in_thread(gate._read, folded_search, gate.engine, whole, types, as_of, size)
     if ids is None:  # every valid node's name, ranked here
         rows = search_rows(dialect, await gate.read(*search_statement(dialect, whole, as_of)))
         ids = ranked(rows, whole, types, size)

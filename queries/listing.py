@@ -30,19 +30,13 @@ class OrderedIds(tuple):
 
     _positions: Optional[dict[str, int]] = None
 
-    def __contains__(self, node_id: object) -> bool:
-        return node_id in self._where()
-
     def index(self, node_id: object, *_: object) -> int:
-        try:
-            return self._where()[node_id]  # type: ignore[index]
-        except (KeyError, TypeError):
-            raise ValueError(f"{node_id!r} is not in the list") from None
-
-    def _where(self) -> dict[str, int]:
         if self._positions is None:  # a benign race: two threads may both build it
             self._positions = {node_id: at for at, node_id in enumerate(self)}
-        return self._positions
+        try:
+            return self._positions[node_id]  # type: ignore[index]
+        except (KeyError, TypeError):
+            raise ValueError(f"{node_id!r} is not in the list") from None
 
 
 class ListOrder:

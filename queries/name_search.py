@@ -135,10 +135,10 @@ class FoldedSearch:
         for step, word in enumerate(sorted(holding, key=size.__getitem__)):  # the rarest word first
             if step and len(anywhere) * 8 < size[word]:
                 # few names left: look in them, rather than gather the word's many names
-                folded = self.folded
-                anywhere = {number for number in anywhere if word in folded[number]}
+                name_of = self.folded
+                anywhere = {number for number in anywhere if word in name_of[number]}
                 beginning = {number for number in beginning
-                             if any(part.startswith(word) for part in folded[number].split())}
+                             if any(part.startswith(word) for part in name_of[number].split())}
             else:
                 having: set[int] = set()
                 starting: set[int] = set()

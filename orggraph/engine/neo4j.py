@@ -9,9 +9,9 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
+from orggraph.collation import KEY_VERSION
 from orggraph.errors import DatabaseUnavailable, QueryTimeout
 from orggraph.schema import ddl
-from orggraph.collation import KEY_VERSION
 from orggraph.schema.model import DERIVED, FOLDED_NAME, SORT_KEY, derived
 
 from .base import Engine, Row, T, normalise_row
@@ -153,11 +153,12 @@ class Neo4jEngine(Engine):
             advance = start(len(rows)) if start else (lambda n: None)
             stale = []
             for at in range(0, len(rows), KEY_BATCH):
-                for node_id, name, folded, key in rows[at:at + KEY_BATCH]:
+                batch = rows[at:at + KEY_BATCH]
+                for node_id, name, folded, key in batch:
                     keys = derived(name, node_id)
                     if keys[FOLDED_NAME] != folded or keys[SORT_KEY] != key:
                         stale.append({"id": node_id, "keys": keys})
-                advance(len(rows[at:at + KEY_BATCH]))
+                advance(len(batch))
             for at in range(0, len(stale), KEY_BATCH):
                 tx.run(SET_KEYS, {"rows": stale[at:at + KEY_BATCH]})
             return len(rows), len(stale)
