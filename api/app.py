@@ -7,7 +7,8 @@
   (then a request that cannot execute — parse, validation or variable errors — is 400),
   otherwise `application/json` with 200, as the GraphQL-over-HTTP spec describes.
 * `/graphql/schema.graphql`: the SDL (404 when introspection is off). `/healthz`: the
-  process is up. `/readyz`: a trivial read on the engine answers, else 503 with a JSON reason.
+  process is up. `/readyz`: a trivial read on the engine answers, else 503 with a JSON reason;
+  on LadybugDB it also says whether the line index is built (`lineIndex`).
 * While the database cannot be reached (Neo4j stopped or restarting), GraphQL requests and
   charts are 503 with `Retry-After` and the code DATABASE_UNAVAILABLE, never a traceback; the
   driver reconnects by itself when the database is back.
@@ -35,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from orggraph.engine.base import Engine
 from orggraph.errors import QueryTimeout
 from orggraph.loader.yamlsource import SURROGATE
+from orggraph.queries import line_index
 
 from . import limits as limits_module
 from .audit import AuditLog, default_path
@@ -293,7 +295,11 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             reason = UNAVAILABLE_MESSAGE if is_unavailable(exc) else f"{type(exc).__name__}: {exc}"[:500]
             return JSONResponse({"status": "unavailable", "reason": reason}, 503, headers=RETRY)
-        return JSONResponse({"status": "ready", "engine": engine.describe()})
+        body = {"status": "ready", "engine": engine.describe()}
+        index = line_index.status(engine)
+        if index is not None:  # ready either way: questions run their statements until it is built
+            body["lineIndex"] = index
+        return JSONResponse(body)
 
     async def chart(request: Request) -> Response:
         """`/charts/{kind}/{id}.{format}?asOf=…&depth=…&steps=…&from=…&to=…`: one chart as a file."""

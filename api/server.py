@@ -23,6 +23,7 @@ log = logging.getLogger("orggraph.api")
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
           load_paths: Sequence[Path] = ()) -> None:
     from orggraph.engine import open_engine
+    from orggraph.queries import line_index
 
     from .app import create_app
     if not logging.getLogger().handlers:
@@ -35,6 +36,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
             log.info("loaded %d nodes and %d relationships from %s", report.nodes,
                      report.relationships, ", ".join(report.datasets))
         app = create_app(engine)  # tokens, limits and the audit log from the environment
+        # LadybugDB's line index (seconds to build at national scale) is built behind the server,
+        # never inside a request: questions run their statements until it is there
+        line_index.build_in_background(engine)
         log.info("serving %s on http://%s:%d/graphql", engine.describe(), host, port)
         log.info("auth: %s; audit log: %s; introspection %s", app.state.auth.describe(),
                  app.state.audit.path, "on" if app.state.limits.introspection else "off")

@@ -23,10 +23,11 @@ begin and on end, committed or not). After a write it is brought up to date in o
   or deletes. The API's mutations declare (api/writes.py); the result equals a fresh build
   (tests/test_line_index.py compares the two after random mutations). This costs milliseconds.
 * rebuilt otherwise (a load, an undeclared write, too many ids, a write that ran
-  while refreshing): the index is dropped and the next question builds a new one. Building
-  reads every node and relationship (seconds at national scale), so `traversals` builds it only
-  once a process has asked a second time in one generation; a one-off query (the CLI) runs the
-  Cypher instead.
+  while refreshing): the index is dropped and built again. Building reads every node and
+  relationship (~20 s at national scale), so a server builds it in a thread of its own
+  (`build_in_background`) and its questions run their statements until it is done; elsewhere
+  `traversals` builds it once a process has asked a second time in one generation, and a one-off
+  query (the CLI) runs the Cypher instead.
 
 Only the embedded engine uses it: its database has one process, so no write can bypass
 `Engine.write`. A Neo4j server has other clients. A refresh changes the index in place, so no
@@ -35,6 +36,7 @@ question may use it on another thread meanwhile (the API's Gate serialises every
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 import weakref
@@ -72,6 +74,20 @@ class LineIndex:
     #: how many times it was refreshed after writes (see `refresh`), and how long the last took
     refreshes: int = 0
     refresh_seconds: float = 0.0
+    #: the last refreshes, oldest first: (generation before, generation after, ids refreshed), so
+    #: what is kept beside the index (queries/name_search.for_index) can follow the same ids
+    history: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
+
+    def touched_between(self, since: int) -> set[str] | None:
+        """The ids refreshed since generation `since`, if every refresh since then is remembered;
+        None if not (the index was current at `since` in another life, or too long ago)."""
+        ids: set[str] = set()
+        at = since
+        for before, after, touched in self.history:
+            if before == at:
+                ids |= touched
+                at = after
+        return ids if at == self.generation else None
 
     @property
     def size(self) -> int:
@@ -229,7 +245,6 @@ DEPENDENT_TYPES = frozenset(("DEPENDS_ON", "PART_OF", "BELONGS_TO", "HEADS", "ME
 LINE_TYPES = ("Unit", "Post", "Organisation")
 
 
-NODE_COLUMNS = "n.id, label(n), coalesce(n.name, n.title), n.valid_from, n.valid_to"
 REL_COLUMNS = "a.id, label(r), b.id, r.kind, r.capacity, r.valid_from, r.valid_to"
 
 
@@ -239,33 +254,51 @@ def _reader(engine: "Engine") -> Callable[..., list[tuple]]:
 
 
 def build(engine: "Engine") -> LineIndex:
-    """Read every node and relationship with its period (two statements, LadybugDB's dialect)."""
+    """Read every node and relationship with its period, one statement per table (LadybugDB's
+    dialect), so that a build behind a server (`build_in_background`) holds the database for a
+    table at a time, never for the whole read (seconds at national scale)."""
+    from orggraph.schema import NODES, RELS
     started = time.perf_counter()
     read = _reader(engine)
     index = LineIndex(engine.generation)
     days: dict[Day, Day] = {}  # one date object per distinct date: a million rows share a few thousand
     day = lambda value: days.setdefault(value, value)  # noqa: E731
-    for node_id, label, text, valid_from, valid_to in read(f"MATCH (n) RETURN {NODE_COLUMNS}"):
-        index.add_node(node_id, label, text, day(valid_from), day(valid_to))
-    for source, rel, target, kind, capacity, valid_from, valid_to in read(
-            f"MATCH (a)-[r]->(b) RETURN {REL_COLUMNS}"):
-        index.add_rel(source, rel, target, kind, capacity, day(valid_from), day(valid_to))
+    for node in NODES:  # labels come from the schema
+        rows = read(f"MATCH (n:{node.label}) RETURN {_node_columns(node)}")
+        for node_id, label, text, valid_from, valid_to in rows:
+            index.add_node(node_id, label, text, day(valid_from), day(valid_to))
+    every = index.every
+    for rel in RELS:
+        for source, name, target, kind, capacity, valid_from, valid_to in read(
+                f"MATCH (a)-[r:{rel.name}]->(b) RETURN {_rel_columns(rel)}"):
+            # an end not read is a node a write added between two tables' reads: only a build
+            # behind a server lets writes in between, and it refreshes what they touched after
+            if source in every and target in every:
+                index.add_rel(source, name, target, kind, capacity, day(valid_from), day(valid_to))
     index.build_seconds = time.perf_counter() - started
     return index
+
+
+def _node_columns(node: Any) -> str:
+    """What the index keeps of a node of this table: its name or title, whichever it has."""
+    names = [f"n.{p.name}" for p in node.all_props if p.name in ("name", "title")]
+    text = (f"coalesce({', '.join(names)})" if len(names) > 1 else names[0]) if names else "CAST(NULL AS STRING)"
+    return f"n.id, label(n), {text}, n.valid_from, n.valid_to"
+
+
+def _rel_columns(rel: Any) -> str:
+    """REL_COLUMNS for one relationship table (a table lacking `kind` or `capacity` gives null)."""
+    has = {p.name for p in rel.all_props}
+    extra = [f"r.{name}" if name in has else "CAST(NULL AS STRING)" for name in ("kind", "capacity")]
+    return f"a.id, label(r), b.id, {', '.join(extra)}, r.valid_from, r.valid_to"
 
 
 def _nodes_by_id_cypher() -> str:
     """Nodes by id, one branch per node table anchored on its primary key (an unlabelled
     `MATCH (n) WHERE n.id IN $ids` scans every table; see queries/ladybug/nodes_by_id.cypher)."""
     from orggraph.schema import NODES
-    branches = []
-    for node in NODES:
-        names = [f"n.{p.name}" for p in node.all_props if p.name in ("name", "title")]
-        text = (f"coalesce({', '.join(names)})" if len(names) > 1 else names[0]) if names \
-            else "CAST(NULL AS STRING)"
-        branches.append(f"UNWIND $ids AS wanted MATCH (n:{node.label} {{id: wanted}}) "
-                        f"RETURN n.id, label(n), {text}, n.valid_from, n.valid_to")
-    return " UNION ALL ".join(branches)
+    return " UNION ALL ".join(
+        f"UNWIND $ids AS wanted MATCH (n:{node.label} {{id: wanted}}) RETURN {_node_columns(node)}" for node in NODES)
 
 
 def refresh(index: LineIndex, engine: "Engine", ids: Iterable[str]) -> None:
@@ -301,6 +334,8 @@ def refresh(index: LineIndex, engine: "Engine", ids: Iterable[str]) -> None:
 BUILD_AT = 2
 #: refresh for at most this many touched ids (two statements each, ~1–3 ms); more: rebuild
 REFRESH_MAX = 1000
+#: refreshes remembered per index (LineIndex.history)
+HISTORY = 64
 _indexes: "weakref.WeakKeyDictionary[Any, LineIndex]" = weakref.WeakKeyDictionary()
 _asked: "weakref.WeakKeyDictionary[Any, tuple[int, int]]" = weakref.WeakKeyDictionary()
 _refreshing = threading.Lock()
@@ -315,6 +350,9 @@ def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
         index = _carried(engine, index)
         if index is not None:
             return index
+    if engine in _behind and not build_now:
+        _start_behind(engine)  # the question runs its statement meanwhile
+        return None
     generation, asked = _asked.get(engine, (engine.generation, 0))
     asked = asked + 1 if generation == engine.generation else 1
     _asked[engine] = (engine.generation, asked)
@@ -325,6 +363,72 @@ def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
         return None
     _indexes[engine] = index
     return index
+
+
+# --- built behind a server ----------------------------------------------------------------------
+
+_behind: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_builders: "weakref.WeakKeyDictionary[Any, threading.Thread]" = weakref.WeakKeyDictionary()
+_starting = threading.Lock()
+log = logging.getLogger("orggraph.index")
+
+
+def build_in_background(engine: "Engine") -> threading.Thread | None:
+    """From now on, build the engine's index in a thread of its own whenever it is missing (now,
+    after a load, after a write that cannot be refreshed), never inside a question: a server's
+    questions run their statements until it is done. At national scale a build takes ~20 s,
+    longer than a request may. Only LadybugDB has a line index; returns the building thread."""
+    if engine.dialect != "ladybug":
+        return None
+    _behind.add(engine)
+    return _start_behind(engine)
+
+
+def _start_behind(engine: "Engine") -> threading.Thread:
+    with _starting:
+        thread = _builders.get(engine)
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(target=_build_behind, args=(engine,), name="orggraph-line-index",
+                                      daemon=True)
+            _builders[engine] = thread
+            thread.start()
+        return thread
+
+
+def _build_behind(engine: "Engine") -> None:
+    """Build, with the API's search and list orders kept beside the index, then catch up with the
+    writes that ran meanwhile (the build reads table by table, so writes may come in between):
+    refreshed if they all declared what they touched, else dropped (the next question starts
+    another build)."""
+    from .listing import ListOrder
+    from .name_search import FoldedSearch, for_index
+    started = time.perf_counter()
+    try:
+        index = build(engine)
+        for kind in (FoldedSearch, ListOrder):  # the API's (NameSearch is `search_by_name`'s, the CLI's)
+            for_index(index, kind)  # before anyone can see the index, so nothing races the making
+        with _refreshing:
+            present = _indexes.get(engine)
+            if present is not None and present.generation == engine.generation:
+                return  # one was built in a question meanwhile (build_now)
+            _indexes[engine] = index
+        kept = _carried(engine, index)
+        log.info("line index built behind the server in %.1f s (%d entries)%s", time.perf_counter() - started,
+                 index.size, "" if kept is not None else ", then dropped: a write it cannot follow ran meanwhile")
+    except Exception:  # noqa: BLE001 - questions run their statements without it
+        if not getattr(engine, "closed", False):  # closing the engine under a build ends it
+            log.exception("building the line index failed; questions run their statements")
+
+
+def status(engine: "Engine") -> str | None:
+    """For a readiness check: "current", "building" (behind a server), "not built"; None when the
+    engine has no line index (Neo4j)."""
+    if engine.dialect != "ladybug":
+        return None
+    if is_current(engine):
+        return "current"
+    thread = _builders.get(engine)
+    return "building" if thread is not None and thread.is_alive() else "not built"
 
 
 def is_current(engine: "Engine") -> bool:
@@ -369,6 +473,7 @@ def _carried(engine: "Engine", index: LineIndex) -> LineIndex | None:
         if engine.generation != generation:  # a write ran while refreshing: the reads may be mixed
             _indexes.pop(engine, None)
             return None
+        index.history = [*index.history[1 - HISTORY:], (index.generation, generation, frozenset(touched))]
         index.generation = generation
         index.refreshes += 1
         index.refresh_seconds = time.perf_counter() - started
@@ -378,3 +483,4 @@ def _carried(engine: "Engine", index: LineIndex) -> LineIndex | None:
 def forget(engine: "Engine") -> None:
     _indexes.pop(engine, None)
     _asked.pop(engine, None)
+    _behind.discard(engine)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from itertools import accumulate
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .line_index import LineIndex
 
 SEPARATOR = "\x00"
+#: FoldedSearch numbers names this far apart
+GAP = 1 << 16
 
 
 class NameSearch:
@@ -31,18 +34,32 @@ class NameSearch:
         entries = sorted((name, node_id) for node_id, (_, name, _, _) in every.items() if name is not None)
         self.entries = entries
         self.every = every
-        lowered = [name.lower() for name, _ in entries]
+        self.lowered = [name.lower() for name, _ in entries]
+        self._join()
+
+    def _join(self) -> None:
+        lowered = self.lowered
         self.usable = not any(SEPARATOR in name for name in lowered)
-        self.starts: list[int] = []
-        position = 0
-        for name in lowered:
-            self.starts.append(position)
-            position += len(name) + 1
+        self.starts = list(accumulate((len(name) + 1 for name in lowered), initial=0))[:-1]
         self.text = SEPARATOR.join(lowered) + SEPARATOR
+
+    def update(self, ids: set[str]) -> bool:
+        """Follow a refresh of the index: these ids' names out, their present ones in, in order."""
+        kept = [at for at, (_, node_id) in enumerate(self.entries) if node_id not in ids]
+        self.entries = [self.entries[at] for at in kept]
+        self.lowered = [self.lowered[at] for at in kept]
+        for node_id in ids:
+            entry = self.every.get(node_id)
+            if entry is not None and entry[1] is not None:
+                at = bisect.bisect_left(self.entries, (entry[1], node_id))
+                self.entries.insert(at, (entry[1], node_id))
+                self.lowered.insert(at, entry[1].lower())
+        self._join()
+        return True
 
     def search(self, text: str, day: dt.date, first: int) -> list["Row"]:
         needle = text.lower()
-        if SEPARATOR in needle or first <= 0:
+        if SEPARATOR in needle or first <= 0 or not self.entries:  # (the empty text is in "\x00")
             return []
         rows: list["Row"] = []
         position, end = 0, len(self.text)
@@ -61,11 +78,22 @@ class NameSearch:
 
 
 def for_index(index: "LineIndex", kind: type = NameSearch) -> Any:
-    """The index's search of this kind, made on first use and remade if the index moved to a new
-    generation."""
+    """The index's search (or list order) of this kind, made on first use. When the index moves to
+    a new generation by refreshing a few ids, it follows them (`kind.update`); when the index was
+    rebuilt, or the refreshes since are not all remembered, it is made again (a second or more at
+    national scale: every name sorted)."""
     attribute = f"_{kind.__name__}"
     made = getattr(index, attribute, None)
-    if made is None or made[0] != index.generation:
+    if made is not None and made[0] != index.generation:
+        ids = index.touched_between(made[0])
+        try:
+            followed = ids is not None and made[1].update(ids)
+        except BaseException:
+            delattr(index, attribute)  # half updated: never kept
+            raise
+        made = (index.generation, made[1]) if followed else None
+        setattr(index, attribute, made)
+    if made is None:
         made = (index.generation, kind(index.every))
         setattr(index, attribute, made)
     return made[1]
@@ -95,24 +123,77 @@ class FoldedSearch:
         named = sorted(((order[entry[1]] + node_id, node_id, entry[1]) for node_id, entry in every.items()
                         if entry[1] is not None), key=itemgetter(0))
         self.every = every
-        self.ids = [node_id for _, node_id, _ in named]  # a name's number: its place in Norwegian order
-        folded = [folding[name] for _, _, name in named]
-        self.folded = folded
+        # a name's number: its place in Norwegian order times GAP, so that a name added later can
+        # take a number between its neighbours' (update) and sorted numbers stay in that order
+        self.in_order = list(range(0, len(named) * GAP, GAP))
+        self.id_of = {number: node_id for number, (_, node_id, _) in zip(self.in_order, named)}
+        self.number_of = {node_id: number for number, node_id in self.id_of.items()}
+        self.folded = {number: folding[name] for number, (_, _, name) in zip(self.in_order, named)}
         postings: dict[str, list[int]] = {}
-        for number, name in enumerate(folded):
+        for number, name in self.folded.items():
             for word in set(name.split()):
                 postings.setdefault(word, []).append(number)
         self.words = list(postings)
-        self.postings = [postings[word] for word in self.words]
+        self.word_at = {word: at for at, word in enumerate(self.words)}
+        self.postings = list(postings.values())
         self.usable = not any(SEPARATOR in word for word in self.words)
-        self.word_starts: list[int] = []
-        position = 1
-        for word in self.words:
-            self.word_starts.append(position)
-            position += len(word) + 1
+        self.word_starts = list(accumulate((len(word) + 1 for word in self.words), initial=1))[:-1]
         self.word_text = SEPARATOR + SEPARATOR.join(self.words) + SEPARATOR
-        self.by_folded = sorted(range(len(folded)), key=folded.__getitem__)
-        self.folded_sorted = [folded[number] for number in self.by_folded]
+        self.by_folded = sorted(self.in_order, key=self.folded.__getitem__)
+        self.folded_sorted = [self.folded[number] for number in self.by_folded]
+
+    def _add_word(self, word: str, numbers: list[int]) -> list[int]:
+        self.usable = self.usable and SEPARATOR not in word
+        self.word_at[word] = len(self.words)
+        self.words.append(word)
+        self.postings.append(numbers)
+        self.word_starts.append(len(self.word_text))
+        self.word_text += word + SEPARATOR
+        return numbers
+
+    def _order_of(self, number: int) -> str:
+        node_id = self.id_of[number]
+        return order_key(self.every[node_id][1]) + node_id  # type: ignore[arg-type]
+
+    def update(self, ids: set[str]) -> bool:
+        """Follow a refresh of the index: these ids' names out, their present ones in, each new one
+        numbered between its neighbours in Norwegian order. False if two neighbours' numbers left
+        no room (some 16 names were added at one place): then it is made again."""
+        for node_id in ids:
+            number = self.number_of.pop(node_id, None)
+            if number is None:
+                continue
+            name = self.folded.pop(number)
+            del self.id_of[number]
+            del self.in_order[bisect.bisect_left(self.in_order, number)]
+            at = self.by_folded.index(number, bisect.bisect_left(self.folded_sorted, name))
+            del self.by_folded[at]
+            del self.folded_sorted[at]
+            for word in set(name.split()):
+                self.postings[self.word_at[word]].remove(number)
+        for node_id in sorted(ids):
+            entry = self.every.get(node_id)
+            if entry is None or entry[1] is None:
+                continue
+            at = bisect.bisect_left(self.in_order, order_key(entry[1]) + node_id, key=self._order_of)
+            low = self.in_order[at - 1] if at else None
+            high = self.in_order[at] if at < len(self.in_order) else None
+            if low is None or high is None:
+                number = 0 if low is None and high is None else (high - GAP if low is None else low + GAP)
+            elif high - low < 2:
+                return False
+            else:
+                number = (low + high) // 2
+            name = fold(entry[1])
+            self.in_order.insert(at, number)
+            self.id_of[number], self.number_of[node_id], self.folded[number] = node_id, number, name
+            at = bisect.bisect_right(self.folded_sorted, name)
+            self.by_folded.insert(at, number)
+            self.folded_sorted.insert(at, name)
+            for word in set(name.split()):
+                known = self.word_at.get(word)
+                (self.postings[known] if known is not None else self._add_word(word, [])).append(number)
+        return True
 
     def _words_holding(self, word: str) -> list[tuple[int, bool]]:
         """The name words that hold `word`: (their place in self.words, whether they begin with it)."""
@@ -160,7 +241,7 @@ class FoldedSearch:
         found: list[str] = []
         for numbers in ranks:
             for number in sorted(numbers):
-                node_id = self.ids[number]
+                node_id = self.id_of[number]
                 node_type, _, valid_from, valid_to = self.every[node_id]
                 if (not wanted or node_type in wanted) and (valid_from is None or valid_from <= day) \
                         and (valid_to is None or valid_to >= day):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 from collections import Counter
 from functools import partial
 
@@ -17,7 +18,10 @@ from orggraph.api.errors import InvalidWrite
 from orggraph.config import Settings
 from orggraph.engine import open_engine
 from orggraph.loader.load import load
+from orggraph.collation import fold
 from orggraph.queries import line_index, traversals
+from orggraph.queries.listing import ListOrder
+from orggraph.queries.name_search import FoldedSearch, NameSearch, for_index
 from orggraph.schema import REL_BY_NAME
 
 from conftest import DATA, ROOT
@@ -80,6 +84,21 @@ def _assert_answers(engine, ids: list[str], days: list[dt.date], monkeypatch) ->
                     monkeypatch.setitem(traversals.STRATEGY[name], "ladybug", strategy)
                     answers.append(_canonical(engine.query(name, as_of=day, **params)))
                 assert answers[0] == answers[1], (name, node_id, day)
+
+
+KEPT = (FoldedSearch, NameSearch, ListOrder)
+
+
+def _kept_answers(kept: dict, every: dict) -> list:
+    """What the search, the `search_by_name` search and the lists kept beside the index answer."""
+    words = sorted({word for _, name, *_ in every.values() if name for word in fold(name).split()})
+    texts = ["", "e", "renamed", *words[:: max(1, len(words) // 12)]]
+    out: list = []
+    for day in DAYS[1::2]:
+        out += [kept[FoldedSearch].search(fold(text), None, day, 20) for text in texts]
+        out += [kept[NameSearch].search(text, day, 20) for text in texts]
+        out += [list(kept[ListOrder].ids(label, day, order)) for label in LABELS for order in ("name", "id")]
+    return out
 
 
 # --- random mutations -------------------------------------------------------------------------------
@@ -153,9 +172,9 @@ def _mutation(engine, rng: random.Random, n: int):
 def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dataset, monkeypatch):
     engine = embedded
     load(engine, [dataset])
-    _assert_fresh(engine)
+    kept = {kind: for_index(_assert_fresh(engine), kind) for kind in KEPT}
     rng = random.Random(seed)
-    committed = refreshed = 0
+    committed = refreshed = followed = 0
     for n in range(60):
         index = line_index._indexes[engine]
         before = index.refreshes
@@ -173,10 +192,15 @@ def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dat
         current = _assert_fresh(engine)
         assert current is index and current.refreshes == before + 1  # refreshed, not rebuilt
         refreshed += 1
+        # what is kept beside the index follows the same ids, and answers as if made afresh
+        now = {kind: for_index(current, kind) for kind in KEPT}
+        followed += all(now[kind] is kept[kind] for kind in KEPT)
+        assert _kept_answers(now, current.every) == _kept_answers({k: k(current.every) for k in KEPT}, current.every)
+        kept = now
         if n % 10 == 0:
             sample = sorted(current.nodes)[:: max(1, len(current.nodes) // 8)]
             _assert_answers(engine, sample, [DAYS[1], DAYS[3], DAYS[5]], monkeypatch)
-    assert committed >= 20 and refreshed >= 15, (committed, refreshed)
+    assert committed >= 20 and refreshed >= 15 and followed >= refreshed - 2, (committed, refreshed, followed)
 
 
 def test_a_deleted_node_leaves_the_index_at_both_ends(embedded):
@@ -267,3 +291,108 @@ def test_touched_since_remembers_only_committed_declared_writes(embedded):
     for _ in range(engine.WRITES_KEPT + 1):
         engine.write(lambda tx: tx.touched(["d"]))
     assert engine.touched_since(middle) is None  # too long ago to remember
+
+
+# --- built behind a server ------------------------------------------------------------------------
+
+class _Paused:
+    """A reader for `build` that stops after the fourth node table (Organisation, Unit, Post, Person)
+    until released, so a test can ask questions and write while a build behind the server is half
+    done."""
+
+    def __init__(self, monkeypatch):
+        self.reached, self.release, self.tables = threading.Event(), threading.Event(), 0
+        original = line_index._reader
+
+        def reader(engine):
+            read = original(engine)
+
+            def paused(cypher, params=None):
+                rows = read(cypher, params)
+                if cypher.startswith("MATCH (n:") and threading.current_thread().name == "orggraph-line-index":
+                    self.tables += 1
+                    if self.tables == 4:
+                        self.reached.set()
+                        assert self.release.wait(30), "the test never released the build"
+                return rows
+            return paused
+        monkeypatch.setattr(line_index, "_reader", reader)
+
+    def builder(self, engine) -> threading.Thread:
+        thread = line_index.build_in_background(engine)
+        assert thread is not None and self.reached.wait(30)
+        return thread
+
+    def finish(self, thread: threading.Thread) -> None:
+        self.release.set()
+        thread.join(60)
+        assert not thread.is_alive()
+
+
+def test_a_server_builds_the_index_behind_its_questions(embedded, monkeypatch):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    paused = _Paused(monkeypatch)
+    builder = paused.builder(engine)
+    # half built: questions run their statements at once, and start no build of their own
+    assert line_index.status(engine) == "building" and not line_index.is_current(engine)
+    monkeypatch.setitem(traversals.STRATEGY["chain_of_command"], "ladybug", "statement")
+    by_statement = engine.query("chain_of_command", id="natt", as_of=DAYS[3])
+    monkeypatch.setitem(traversals.STRATEGY["chain_of_command"], "ladybug", "index")
+    assert engine.query("chain_of_command", id="natt", as_of=DAYS[3]) == by_statement
+    assert not line_index.is_current(engine) and line_index._builders[engine] is builder
+    paused.finish(builder)
+    assert line_index.status(engine) == "current"
+    index = _assert_fresh(engine)
+    assert index.refreshes == 0 and engine.query("chain_of_command", id="natt", as_of=DAYS[3]) == by_statement
+    # the API's search and list orders were made with it, before any question asked for them
+    assert all(getattr(index, f"_{kind.__name__}")[0] == index.generation for kind in (FoldedSearch, ListOrder))
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_writes_during_a_build_behind_the_server_are_caught_up(embedded, monkeypatch, seed):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    paused = _Paused(monkeypatch)
+    builder = paused.builder(engine)
+    # a post and a person the build did not read, one holding the other: their HOLDS is read
+    post = "new-post"
+    engine.write(partial(writes.create_node, engine, "Post", {"id": post, "title": "Ny stilling",
+                                                              "source": SOURCE}))
+    engine.write(partial(writes.create_node, engine, "Person", {"id": "new-person", "name": "Ny Person",
+                                                                "source": SOURCE}))
+    engine.write(partial(writes.add_rel, engine, "HOLDS", "new-person", post,
+                         {"source": SOURCE, "valid_from": DAYS[2], "capacity": "ordinary"}))
+    rng, committed = random.Random(seed), 0
+    for n in range(12):  # tables already read and tables still to read both change
+        try:
+            engine.write(_mutation(engine, rng, n))
+            committed += 1
+        except InvalidWrite:
+            pass
+    paused.finish(builder)
+    assert committed >= 4 and line_index.is_current(engine)
+    index = _assert_fresh(engine)  # current without a build in this thread: refreshed behind
+    assert index.refreshes == 1 and any(e[-1] == "new-person" for e in index.holders[post])
+    made = {kind: getattr(index, f"_{kind.__name__}")[1] for kind in (FoldedSearch, ListOrder)}
+    kept = {kind: for_index(index, kind) for kind in KEPT}
+    assert all(kept[kind] is made[kind] for kind in made)  # followed the writes, not made again
+    assert _kept_answers(kept, index.every) == _kept_answers({k: k(index.every) for k in KEPT}, index.every)
+
+
+def test_a_load_during_a_build_behind_the_server_drops_it_and_the_next_question_builds_again(embedded,
+                                                                                            monkeypatch):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    paused = _Paused(monkeypatch)
+    builder = paused.builder(engine)
+    load(engine, [ROOT / "data" / "seeds"])  # declares nothing: anything may have changed
+    paused.finish(builder)
+    assert line_index.status(engine) == "not built"
+    assert line_index.current(engine) is None  # runs the statement; a build starts behind
+    again = line_index._builders[engine]
+    again.join(60)
+    _assert_fresh(engine)

@@ -149,6 +149,10 @@ class EmbeddedEngine(Engine):
     def describe(self) -> str:
         return f"embedded LadybugDB at {self.path}"
 
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
     def _execute(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         self.round_trips += 1
         with self._mutex:

@@ -1,10 +1,12 @@
-"""`orggraph serve` in its own process: loads files, serves, answers, releases the database on stop."""
+"""`orggraph serve` in its own process: loads files, builds the line index behind itself, serves,
+answers, releases the database on stop."""
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import sys
+import time
 
 import httpx
 
@@ -23,6 +25,14 @@ def test_serve_loads_then_answers_and_stops_cleanly(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base, proc, 60)
+        # the line index is built behind the server, not by a question, and readiness says when
+        for _ in range(300):
+            ready = httpx.get(base + "/readyz", timeout=10).json()
+            if ready["lineIndex"] == "current":
+                break
+            assert ready["lineIndex"] == "building", ready
+            time.sleep(0.1)
+        assert ready["lineIndex"] == "current", ready
         body = httpx.post(base + "/graphql", json={"query": '{ chainOfCommand(id: "natt", asOf: "2022-01-01") { id } }'},
                           timeout=30).json()
         assert [c["id"] for c in body["data"]["chainOfCommand"]] == ["hjemmetjeneste", "helse", "fjordvik"]
@@ -31,7 +41,7 @@ def test_serve_loads_then_answers_and_stops_cleanly(tmp_path):
         output = proc.communicate(timeout=60)[0]
         print(output)  # shown by pytest when anything above failed
     assert proc.returncode == 0, output
-    assert "loaded" in output
+    assert "loaded" in output and "line index built behind the server" in output
     # the embedded database is free again: another process can open it
     check = subprocess.run([sys.executable, "-m", "orggraph", "stats", "--json"], env=env,
                            capture_output=True, text=True, timeout=60)
