@@ -245,6 +245,7 @@ DEPENDENT_TYPES = frozenset(("DEPENDS_ON", "PART_OF", "BELONGS_TO", "HEADS", "ME
 LINE_TYPES = ("Unit", "Post", "Organisation")
 
 
+NODE_COLUMNS = "n.id, label(n), coalesce(n.name, n.title), n.valid_from, n.valid_to"
 REL_COLUMNS = "a.id, label(r), b.id, r.kind, r.capacity, r.valid_from, r.valid_to"
 
 
@@ -253,24 +254,27 @@ def _reader(engine: "Engine") -> Callable[..., list[tuple]]:
         lambda cypher, params=None: [tuple(row.values()) for row in engine.read(cypher, params)])
 
 
-def build(engine: "Engine") -> LineIndex:
-    """Read every node and relationship with its period, one statement per table (LadybugDB's
-    dialect), so that a build behind a server (`build_in_background`) holds the database for a
-    table at a time, never for the whole read (seconds at national scale)."""
+def build(engine: "Engine", by_table: bool = False) -> LineIndex:
+    """Read every node and relationship with its period (LadybugDB's dialect): in two statements,
+    or `by_table`, one per table, so that a build behind a server (`build_in_background`) holds the
+    database for a table at a time, never for the whole read (seconds at national scale). The two
+    take the same time at full scale; on a small graph 29 statements cost more than 2."""
     from orggraph.schema import NODES, RELS
     started = time.perf_counter()
     read = _reader(engine)
     index = LineIndex(engine.generation)
     days: dict[Day, Day] = {}  # one date object per distinct date: a million rows share a few thousand
     day = lambda value: days.setdefault(value, value)  # noqa: E731
-    for node in NODES:  # labels come from the schema
-        rows = read(f"MATCH (n:{node.label}) RETURN {_node_columns(node)}")
-        for node_id, label, text, valid_from, valid_to in rows:
+    node_reads = [f"MATCH (n:{node.label}) RETURN {_node_columns(node)}" for node in NODES] if by_table \
+        else [f"MATCH (n) RETURN {NODE_COLUMNS}"]
+    for cypher in node_reads:
+        for node_id, label, text, valid_from, valid_to in read(cypher):
             index.add_node(node_id, label, text, day(valid_from), day(valid_to))
     every = index.every
-    for rel in RELS:
-        for source, name, target, kind, capacity, valid_from, valid_to in read(
-                f"MATCH (a)-[r:{rel.name}]->(b) RETURN {_rel_columns(rel)}"):
+    rel_reads = [f"MATCH (a)-[r:{rel.name}]->(b) RETURN {_rel_columns(rel)}" for rel in RELS] if by_table \
+        else [f"MATCH (a)-[r]->(b) RETURN {REL_COLUMNS}"]
+    for cypher in rel_reads:
+        for source, name, target, kind, capacity, valid_from, valid_to in read(cypher):
             # an end not read is a node a write added between two tables' reads: only a build
             # behind a server lets writes in between, and it refreshes what they touched after
             if source in every and target in every:
@@ -280,7 +284,7 @@ def build(engine: "Engine") -> LineIndex:
 
 
 def _node_columns(node: Any) -> str:
-    """What the index keeps of a node of this table: its name or title, whichever it has."""
+    """NODE_COLUMNS for one node table (a table has a name or a title, or neither)."""
     names = [f"n.{p.name}" for p in node.all_props if p.name in ("name", "title")]
     text = (f"coalesce({', '.join(names)})" if len(names) > 1 else names[0]) if names else "CAST(NULL AS STRING)"
     return f"n.id, label(n), {text}, n.valid_from, n.valid_to"
@@ -370,6 +374,10 @@ def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
 _behind: "weakref.WeakSet[Any]" = weakref.WeakSet()
 _builders: "weakref.WeakKeyDictionary[Any, threading.Thread]" = weakref.WeakKeyDictionary()
 _starting = threading.Lock()
+#: when a build behind a server failed: questions start no other for RETRY_AFTER seconds, so a
+#: failure that would repeat is logged once a minute, not once per question
+_failed: "weakref.WeakKeyDictionary[Any, float]" = weakref.WeakKeyDictionary()
+RETRY_AFTER = 60.0
 log = logging.getLogger("orggraph.index")
 
 
@@ -381,13 +389,16 @@ def build_in_background(engine: "Engine") -> threading.Thread | None:
     if engine.dialect != "ladybug":
         return None
     _behind.add(engine)
+    _failed.pop(engine, None)
     return _start_behind(engine)
 
 
-def _start_behind(engine: "Engine") -> threading.Thread:
+def _start_behind(engine: "Engine") -> threading.Thread | None:
     with _starting:
         thread = _builders.get(engine)
         if thread is None or not thread.is_alive():
+            if time.monotonic() - _failed.get(engine, -RETRY_AFTER) < RETRY_AFTER:
+                return None
             thread = threading.Thread(target=_build_behind, args=(engine,), name="orggraph-line-index",
                                       daemon=True)
             _builders[engine] = thread
@@ -404,7 +415,7 @@ def _build_behind(engine: "Engine") -> None:
     from .name_search import FoldedSearch, for_index
     started = time.perf_counter()
     try:
-        index = build(engine)
+        index = build(engine, by_table=True)
         for kind in (FoldedSearch, ListOrder):  # the API's (NameSearch is `search_by_name`'s, the CLI's)
             for_index(index, kind)  # before anyone can see the index, so nothing races the making
         with _refreshing:
@@ -417,7 +428,9 @@ def _build_behind(engine: "Engine") -> None:
                  index.size, "" if kept is not None else ", then dropped: a write it cannot follow ran meanwhile")
     except Exception:  # noqa: BLE001 - questions run their statements without it
         if not getattr(engine, "closed", False):  # closing the engine under a build ends it
-            log.exception("building the line index failed; questions run their statements")
+            _failed[engine] = time.monotonic()
+            log.exception("building the line index failed; questions run their statements (another "
+                          "build in %.0f s at the earliest)", RETRY_AFTER)
 
 
 def status(engine: "Engine") -> str | None:
@@ -484,3 +497,4 @@ def forget(engine: "Engine") -> None:
     _indexes.pop(engine, None)
     _asked.pop(engine, None)
     _behind.discard(engine)
+    _failed.pop(engine, None)

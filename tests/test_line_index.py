@@ -396,3 +396,26 @@ def test_a_load_during_a_build_behind_the_server_drops_it_and_the_next_question_
     again = line_index._builders[engine]
     again.join(60)
     _assert_fresh(engine)
+
+
+def test_a_failed_build_behind_the_server_is_logged_and_not_retried_by_every_question(embedded, monkeypatch,
+                                                                                       caplog):
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    real_build = line_index.build
+
+    def broken(engine, by_table=False):
+        raise RuntimeError("the disk is gone")
+    monkeypatch.setattr(line_index, "build", broken)
+    line_index.build_in_background(engine).join(30)
+    assert "building the line index failed" in caplog.text and "the disk is gone" in caplog.text
+    failed = line_index._builders[engine]
+    answer = engine.query("span_of_control", id="helse", as_of=DAYS[3])
+    assert answer and line_index._builders[engine] is failed  # answered by its statement, no new build
+    assert line_index.status(engine) == "not built"
+    monkeypatch.setattr(line_index, "build", real_build)
+    monkeypatch.setattr(line_index, "RETRY_AFTER", 0.0)  # as if a minute had passed
+    assert line_index.current(engine) is None
+    line_index._builders[engine].join(60)
+    assert line_index._builders[engine] is not failed and line_index.is_current(engine)
