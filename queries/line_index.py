@@ -74,20 +74,6 @@ class LineIndex:
     #: how many times it was refreshed after writes (see `refresh`), and how long the last took
     refreshes: int = 0
     refresh_seconds: float = 0.0
-    #: the last refreshes, oldest first: (generation before, generation after, ids refreshed), so
-    #: what is kept beside the index (queries/name_search.for_index) can follow the same ids
-    history: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
-
-    def touched_between(self, since: int) -> set[str] | None:
-        """The ids refreshed since generation `since`, if every refresh since then is remembered;
-        None if not (the index was current at `since` in another life, or too long ago)."""
-        ids: set[str] = set()
-        at = since
-        for before, after, touched in self.history:
-            if before == at:
-                ids |= touched
-                at = after
-        return ids if at == self.generation else None
 
     @property
     def size(self) -> int:
@@ -338,8 +324,6 @@ def refresh(index: LineIndex, engine: "Engine", ids: Iterable[str]) -> None:
 BUILD_AT = 2
 #: refresh for at most this many touched ids (two statements each, ~1–3 ms); more: rebuild
 REFRESH_MAX = 1000
-#: refreshes remembered per index (LineIndex.history)
-HISTORY = 64
 _indexes: "weakref.WeakKeyDictionary[Any, LineIndex]" = weakref.WeakKeyDictionary()
 _asked: "weakref.WeakKeyDictionary[Any, tuple[int, int]]" = weakref.WeakKeyDictionary()
 _refreshing = threading.Lock()
@@ -417,7 +401,7 @@ def _build_behind(engine: "Engine") -> None:
     try:
         index = build(engine, by_table=True)
         for kind in (FoldedSearch, ListOrder):  # the API's (NameSearch is `search_by_name`'s, the CLI's)
-            for_index(index, kind)  # before anyone can see the index, so nothing races the making
+            for_index(engine, index, kind)  # before anyone can see the index, so nothing races the making
         with _refreshing:
             present = _indexes.get(engine)
             if present is not None and present.generation == engine.generation:
@@ -486,7 +470,6 @@ def _carried(engine: "Engine", index: LineIndex) -> LineIndex | None:
         if engine.generation != generation:  # a write ran while refreshing: the reads may be mixed
             _indexes.pop(engine, None)
             return None
-        index.history = [*index.history[1 - HISTORY:], (index.generation, generation, frozenset(touched))]
         index.generation = generation
         index.refreshes += 1
         index.refresh_seconds = time.perf_counter() - started

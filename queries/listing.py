@@ -26,6 +26,12 @@ Every = dict[str, tuple[str, Optional[str], Optional[dt.date], Optional[dt.date]
 KEPT_LISTS = 16
 
 
+def _place(name: Optional[str], node_id: str) -> tuple:
+    """A node's place in its type's list: the API orders by the display name (name or title, no type
+    has both, else the id), ties by id."""
+    return sort_key(name or node_id), node_id
+
+
 class OrderedIds(tuple):
     """A list's ids in order; once a cursor is looked up, each id's position is kept (O(1) after)."""
 
@@ -49,8 +55,7 @@ class ListOrder:
         self.every = every
         by_label: dict[str, list[tuple]] = defaultdict(list)
         for node_id, (label, name, _, _) in every.items():
-            # the API orders by its display name: name or title (no type has both), else the id
-            by_label[label].append((sort_key(name or node_id), node_id))
+            by_label[label].append(_place(name, node_id))
         self.by_name = {label: [node_id for _, node_id in sorted(entries)] for label, entries in by_label.items()}
         self._by_id: dict[str, list[str]] = {}
         # thread-safe; emptied by `update`, as every list may have changed
@@ -63,12 +68,12 @@ class ListOrder:
             if not ids.isdisjoint(ordered):
                 self.by_name[label] = [node_id for node_id in ordered if node_id not in ids]
         every = self.every
-        place = lambda node_id: (sort_key(every[node_id][1] or node_id), node_id)  # noqa: E731
+        placed = lambda node_id: _place(every[node_id][1], node_id)  # noqa: E731 (every other id's is as it was)
         for node_id in ids:
             entry = every.get(node_id)
             if entry is not None:
                 ordered = self.by_name.setdefault(entry[0], [])
-                ordered.insert(bisect.bisect_left(ordered, place(node_id), key=place), node_id)
+                ordered.insert(bisect.bisect_left(ordered, placed(node_id), key=placed), node_id)
         self._by_id.clear()
         self.ids.cache_clear()
         return True
@@ -96,4 +101,4 @@ def listed_ids(engine: "Engine", label: str, day: dt.date, order: str) -> Ordere
     from .name_search import for_index
     from .traversals import _index
     index = _index("list_nodes", engine)
-    return None if index is None else for_index(index, ListOrder).ids(label, day, order)
+    return None if index is None else for_index(engine, index, ListOrder).ids(label, day, order)

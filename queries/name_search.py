@@ -77,15 +77,16 @@ class NameSearch:
         return rows
 
 
-def for_index(index: "LineIndex", kind: type = NameSearch) -> Any:
-    """The index's search (or list order) of this kind, made on first use. When the index moves to
-    a new generation by refreshing a few ids, it follows them (`kind.update`); when the index was
-    rebuilt, or the refreshes since are not all remembered, it is made again (a second or more at
-    national scale: every name sorted)."""
+def for_index(engine: "Engine", index: "LineIndex", kind: type) -> Any:
+    """The index's search (or list order) of this kind, made on first use. When the index has
+    moved to a new generation by refreshing a few ids, it follows them (`kind.update`) with the ids
+    the engine's writes since declared (`Engine.touched_since`: those the index refreshed); when
+    the index was rebuilt (a new one, made afresh) or those writes are not all remembered, it is
+    made again (a second or more at national scale: every name sorted)."""
     attribute = f"_{kind.__name__}"
     made = getattr(index, attribute, None)
     if made is not None and made[0] != index.generation:
-        ids = index.touched_between(made[0])
+        ids = engine.touched_since(made[0])
         try:
             followed = ids is not None and made[1].update(ids)
         except BaseException:
@@ -97,6 +98,12 @@ def for_index(index: "LineIndex", kind: type = NameSearch) -> Any:
         made = (index.generation, kind(index.every))
         setattr(index, attribute, made)
     return made[1]
+
+
+def _ordered(key: str, node_id: str) -> str:
+    """A name's place in Norwegian order, ties by id: `order_key(name)` then the id, as one string
+    (compared faster than a tuple)."""
+    return key + node_id
 
 
 class FoldedSearch:
@@ -119,8 +126,7 @@ class FoldedSearch:
         names = {entry[1] for entry in every.values() if entry[1] is not None}
         order = {name: order_key(name) for name in names}  # `sort_key`'s order, as one string
         folding = {name: fold(name) for name in names}
-        # (`order_key(name)` then the id, as one string: the same order, compared faster)
-        named = sorted(((order[entry[1]] + node_id, node_id, entry[1]) for node_id, entry in every.items()
+        named = sorted(((_ordered(order[entry[1]], node_id), node_id, entry[1]) for node_id, entry in every.items()
                         if entry[1] is not None), key=itemgetter(0))
         self.every = every
         # a name's number: its place in Norwegian order times GAP, so that a name added later can
@@ -153,7 +159,7 @@ class FoldedSearch:
 
     def _order_of(self, number: int) -> str:
         node_id = self.id_of[number]
-        return order_key(self.every[node_id][1]) + node_id  # type: ignore[arg-type]
+        return _ordered(order_key(self.every[node_id][1]), node_id)  # type: ignore[arg-type]
 
     def update(self, ids: set[str]) -> bool:
         """Follow a refresh of the index: these ids' names out, their present ones in, each new one
@@ -175,7 +181,7 @@ class FoldedSearch:
             entry = self.every.get(node_id)
             if entry is None or entry[1] is None:
                 continue
-            at = bisect.bisect_left(self.in_order, order_key(entry[1]) + node_id, key=self._order_of)
+            at = bisect.bisect_left(self.in_order, _ordered(order_key(entry[1]), node_id), key=self._order_of)
             low = self.in_order[at - 1] if at else None
             high = self.in_order[at] if at < len(self.in_order) else None
             if low is None or high is None:
@@ -259,5 +265,5 @@ def folded_search(engine: "Engine", whole: str, types: Optional[Iterable[str]], 
     index = _index("search_by_name", engine)
     if index is None:
         return None
-    search = for_index(index, FoldedSearch)
+    search = for_index(engine, index, FoldedSearch)
     return search.search(whole, types, day, first) if search.usable else None

@@ -180,20 +180,15 @@ _span_of_control = _from_index(
     "span_of_control", lambda index, p: index.span_of_control(p["id"], p["as_of"], p["include_dotted"]))
 
 
-def _names_searched(index: Any, p: dict[str, Any]) -> "list[Row] | None":
-    from .name_search import for_index
-    search = for_index(index)
-    return search.search(p["text"], p["as_of"], p["first"]) if search.usable else None
-
-
-_names_from_index = _from_index("search_by_name", _names_searched)
-
-
 def _search_by_name(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     if engine.stores_keys:  # Neo4j's statement looks the folded text up first (neo4j/search_by_name.cypher)
         from orggraph.collation import fold
         return _statement(engine, "search_by_name", {**p, "folded": fold(p["text"])})
-    return _names_from_index(engine, p)
+    from .name_search import NameSearch, for_index
+    index = _index("search_by_name", engine)
+    search = None if index is None else for_index(engine, index, NameSearch)
+    rows = search.search(p["text"], p["as_of"], p["first"]) if search is not None and search.usable else None
+    return rows if rows is not None else _statement(engine, "search_by_name", p)
 
 
 # Parties and members are affected by an ending, but do not end with it: the search stops there.

@@ -75,29 +75,31 @@ def test_each_follows_writes_as_if_made_afresh(graph, changes):
 def test_names_added_at_one_place_run_out_of_numbers_and_the_search_is_made_again(monkeypatch):
     """Each name goes between "b" and the one added before it, so the room there halves every time."""
     every = {"a": ("Unit", "b", None, None), "z": ("Unit", "c", None, None)}
-    index = SimpleNamespace(every=every, generation=0, history=[])
-    index.touched_between = lambda since: {i for before, after, ids in index.history if before >= since for i in ids}
-    first = for_index(index, FoldedSearch)
+    index = SimpleNamespace(every=every, generation=0)
+    writes: list[tuple[int, str]] = []  # (generation after the write, the id it touched), as an engine keeps them
+    engine = SimpleNamespace(touched_since=lambda since: {i for after, i in writes if after > since})
+    first = for_index(engine, index, FoldedSearch)
     followed = 0
     for n in range(40):
         node_id = f"x{n:02}"
         every[node_id] = ("Unit", "b" + "z" * (40 - n), None, None)
-        index.history.append((index.generation, index.generation + 1, frozenset({node_id})))
         index.generation += 1
-        search = for_index(index, FoldedSearch)
+        writes.append((index.generation, node_id))
+        search = for_index(engine, index, FoldedSearch)
         if search is not first:
             break
         followed += 1
     assert 10 <= followed < 40 and followed <= name_search.GAP.bit_length()
     assert search.search("b", None, DAYS[0], 100) == FoldedSearch(every).search("b", None, DAYS[0], 100)
-    assert for_index(index, FoldedSearch) is search  # kept, for the generation it was made at
+    assert for_index(engine, index, FoldedSearch) is search  # kept, for the generation it was made at
 
 
-def test_a_search_is_made_again_when_the_refreshes_since_are_not_remembered():
+def test_a_search_is_made_again_when_the_writes_since_are_not_remembered():
     every = {"a": ("Unit", "Berg", None, None)}
-    index = SimpleNamespace(every=every, generation=0, touched_between=lambda since: None)
-    first = for_index(index, FoldedSearch)
+    index = SimpleNamespace(every=every, generation=0)
+    engine = SimpleNamespace(touched_since=lambda since: None)  # undeclared, or too long ago
+    first = for_index(engine, index, FoldedSearch)
     every["b"] = ("Unit", "Bergen", None, None)
     index.generation = 5
-    again = for_index(index, FoldedSearch)
+    again = for_index(engine, index, FoldedSearch)
     assert again is not first and again.search("berg", None, DAYS[0], 5) == ["a", "b"]

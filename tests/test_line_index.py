@@ -172,7 +172,7 @@ def _mutation(engine, rng: random.Random, n: int):
 def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dataset, monkeypatch):
     engine = embedded
     load(engine, [dataset])
-    kept = {kind: for_index(_assert_fresh(engine), kind) for kind in KEPT}
+    kept = {kind: for_index(engine, _assert_fresh(engine), kind) for kind in KEPT}
     rng = random.Random(seed)
     committed = refreshed = followed = 0
     for n in range(60):
@@ -193,7 +193,7 @@ def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dat
         assert current is index and current.refreshes == before + 1  # refreshed, not rebuilt
         refreshed += 1
         # what is kept beside the index follows the same ids, and answers as if made afresh
-        now = {kind: for_index(current, kind) for kind in KEPT}
+        now = {kind: for_index(engine, current, kind) for kind in KEPT}
         followed += all(now[kind] is kept[kind] for kind in KEPT)
         assert _kept_answers(now, current.every) == _kept_answers({k: k(current.every) for k in KEPT}, current.every)
         kept = now
@@ -377,7 +377,7 @@ def test_writes_during_a_build_behind_the_server_are_caught_up(embedded, monkeyp
     index = _assert_fresh(engine)  # current without a build in this thread: refreshed behind
     assert index.refreshes == 1 and any(e[-1] == "new-person" for e in index.holders[post])
     made = {kind: getattr(index, f"_{kind.__name__}")[1] for kind in (FoldedSearch, ListOrder)}
-    kept = {kind: for_index(index, kind) for kind in KEPT}
+    kept = {kind: for_index(engine, index, kind) for kind in KEPT}
     assert all(kept[kind] is made[kind] for kind in made)  # followed the writes, not made again
     assert _kept_answers(kept, index.every) == _kept_answers({k: k(index.every) for k in KEPT}, index.every)
 
