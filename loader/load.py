@@ -7,7 +7,7 @@ from typing import Callable
 
 from orggraph.engine.base import Engine
 
-from .collector import collector_paused
+from orggraph.interpreter import collector_paused
 from .items import Parsed
 from .problems import ValidationFailed
 from .read import read_all

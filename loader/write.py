@@ -43,7 +43,7 @@ from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_LABEL, NODES, REL_BY_NAME, RELS
 from orggraph.schema.model import DERIVED, derived
 
-from .collector import collector_paused
+from orggraph.interpreter import collector_paused
 from .items import NodeItem, RelItem
 
 BATCH = 2000

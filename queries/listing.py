@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
-from functools import lru_cache
+import threading
+from collections import OrderedDict, defaultdict
 from typing import TYPE_CHECKING, Optional
 
 from orggraph.collation import sort_key
@@ -58,8 +58,12 @@ class ListOrder:
             by_label[label].append(_place(name, node_id))
         self.by_name = {label: [node_id for _, node_id in sorted(entries)] for label, entries in by_label.items()}
         self._by_id: dict[str, list[str]] = {}
-        # thread-safe; emptied by `update`, as every list may have changed
-        self.ids = lru_cache(maxsize=KEPT_LISTS)(self._ids)
+        # the lists asked for last, emptied by `update` (every list may have changed). Not an
+        # lru_cache of a bound method: that is a reference cycle, and a dropped ListOrder would
+        # wait for the cyclic collector, which never sees it once frozen (line_index._build_behind).
+        self._kept: OrderedDict[tuple, OrderedIds] = OrderedDict()
+        self._kept_lock = threading.Lock()
+        self._version = 0
 
     def update(self, ids: set[str]) -> bool:
         """Follow a refresh of the index: these ids out of their lists, then each, if still in the
@@ -75,11 +79,30 @@ class ListOrder:
                 ordered = self.by_name.setdefault(entry[0], [])
                 ordered.insert(bisect.bisect_left(ordered, placed(node_id), key=placed), node_id)
         self._by_id.clear()
-        self.ids.cache_clear()
+        with self._kept_lock:
+            self._kept.clear()
+            self._version += 1
         return True
 
+    def ids(self, label: str, day: dt.date, order: str) -> OrderedIds:
+        """The ids of `label` valid on `day`, in the order `order` ("name", "name_desc" or "id");
+        the last KEPT_LISTS asked for are kept."""
+        key = (label, day, order)
+        with self._kept_lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+            version = self._version
+        made = self._ids(label, day, order)
+        with self._kept_lock:
+            if version == self._version:  # not made from lists an update has changed since
+                self._kept[key] = made
+                if len(self._kept) > KEPT_LISTS:
+                    self._kept.popitem(last=False)
+        return made
+
     def _ids(self, label: str, day: dt.date, order: str) -> OrderedIds:
-        """The ids of `label` valid on `day`, in the order `order` ("name", "name_desc" or "id")."""
         if order == "id":
             if label not in self._by_id:
                 self._by_id[label] = sorted(self.by_name.get(label, ()))

@@ -6,8 +6,12 @@ write changed nothing and keeps it."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
+import sys
 import threading
+import time
+import weakref
 from collections import Counter
 from functools import partial
 
@@ -17,6 +21,7 @@ from orggraph.api import writes
 from orggraph.api.errors import InvalidWrite
 from orggraph.config import Settings
 from orggraph.engine import open_engine
+from orggraph.errors import OrggraphError
 from orggraph.loader.load import load
 from orggraph.collation import fold
 from orggraph.queries import line_index, traversals
@@ -39,6 +44,7 @@ def embedded(tmp_path, monkeypatch):
     finally:
         line_index.forget(engine)
         engine.close()
+        gc.unfreeze()  # what builds behind froze goes back to the collector (a test process lives on)
 
 
 def _shape(index: line_index.LineIndex) -> dict:
@@ -296,27 +302,29 @@ def test_touched_since_remembers_only_committed_declared_writes(embedded):
 # --- built behind a server ------------------------------------------------------------------------
 
 class _Paused:
-    """A reader for `build` that stops after the fourth node table (Organisation, Unit, Post, Person)
-    until released, so a test can ask questions and write while a build behind the server is half
-    done."""
+    """Wraps the reader a build behind the server is given (its own connection, reading_beside) so
+    that it stops after the fourth node table (Organisation, Unit, Post, Person) until released: a
+    test can ask questions and write while the build is half done."""
 
     def __init__(self, monkeypatch):
-        self.reached, self.release, self.tables = threading.Event(), threading.Event(), 0
-        original = line_index._reader
+        self.reached, self.release, self.tables, self.readers = threading.Event(), threading.Event(), 0, []
+        original = line_index.build
 
-        def reader(engine):
-            read = original(engine)
+        def build(engine, by_table=False, read=None):
+            if threading.current_thread().name != "orggraph-line-index":
+                return original(engine, by_table, read)
+            self.readers.append(read)
 
             def paused(cypher, params=None):
                 rows = read(cypher, params)
-                if cypher.startswith("MATCH (n:") and threading.current_thread().name == "orggraph-line-index":
+                if cypher.startswith("MATCH (n:"):
                     self.tables += 1
                     if self.tables == 4:
                         self.reached.set()
                         assert self.release.wait(30), "the test never released the build"
                 return rows
-            return paused
-        monkeypatch.setattr(line_index, "_reader", reader)
+            return original(engine, by_table, paused)
+        monkeypatch.setattr(line_index, "build", build)
 
     def builder(self, engine) -> threading.Thread:
         thread = line_index.build_in_background(engine)
@@ -348,6 +356,97 @@ def test_a_server_builds_the_index_behind_its_questions(embedded, monkeypatch):
     assert index.refreshes == 0 and engine.query("chain_of_command", id="natt", as_of=DAYS[3]) == by_statement
     # the API's search and list orders were made with it, before any question asked for them
     assert all(getattr(index, f"_{kind.__name__}")[0] == index.generation for kind in (FoldedSearch, ListOrder))
+
+
+def test_the_build_behind_the_server_reads_beside_a_write_in_progress(embedded, monkeypatch):
+    """Its reads go by a connection of their own (EmbeddedEngine.reading_beside): a whole table at
+    national scale takes seconds, and questions and writes on the engine's connection do not wait
+    for it, nor it for them. It reads what is committed."""
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    monkeypatch.setattr(engine, "SLICE", 2)  # rows come in slices; every slice is kept
+    before = {row["id"] for row in engine.read("MATCH (p:Post) RETURN p.id AS id")}
+    assert len(before) > engine.SLICE
+    seen: dict = {}
+    with engine.reading_beside() as read:
+        def work(tx):
+            writes.create_node(engine, "Post", {"id": "beside-post", "title": "Ny", "source": SOURCE}, tx)
+            reader = threading.Thread(target=lambda: seen.update(ids={r[0] for r in read("MATCH (p:Post) RETURN p.id")}))
+            reader.start()
+            reader.join(20)  # the write holds the engine's connection all along
+            seen["waited"] = reader.is_alive()
+        engine.write(work)
+        assert not seen["waited"] and seen["ids"] == before  # the uncommitted post is not there
+        assert {r[0] for r in read("MATCH (p:Post) RETURN p.id")} == before | {"beside-post"}
+    # a build then catches up from the generation before its first read
+    line_index.build_in_background(engine).join(60)
+    assert "beside-post" in _assert_fresh(engine).every
+
+
+def test_a_build_behind_the_server_waits_for_a_write_in_progress_at_its_start_and_end(embedded, monkeypatch):
+    """Its reads do not wait for writes, but the generation it starts from and its catch-up do
+    (Engine.quiet): taken in the middle of a write, either would drop a good index."""
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+
+    def slow_post(post_id, started=None):
+        def work(tx):
+            writes.create_node(engine, "Post", {"id": post_id, "title": "Ny", "source": SOURCE}, tx)
+            if started is not None:
+                started.set()
+            time.sleep(0.5)  # a build started meanwhile reaches its first read, or its catch-up
+        return work
+    # at its start: begun while a write runs
+    writer = threading.Thread(target=engine.write, args=(slow_post("first-post", started := threading.Event()),))
+    writer.start()
+    assert started.wait(10)
+    builder = line_index.build_in_background(engine)
+    writer.join(10)
+    builder.join(60)
+    assert line_index.is_current(engine) and "first-post" in _assert_fresh(engine).every
+    # at its end: the build is done reading while a write runs
+    line_index.forget(engine)
+    paused = _Paused(monkeypatch)
+    builder = paused.builder(engine)
+    writer = threading.Thread(target=engine.write, args=(slow_post("second-post", started := threading.Event()),))
+    writer.start()
+    assert started.wait(10)
+    paused.finish(builder)
+    writer.join(10)
+    assert line_index.is_current(engine) and "second-post" in _assert_fresh(engine).every
+
+
+def test_an_index_built_behind_the_server_is_out_of_the_collectors_walks_and_freed_when_dropped(embedded):
+    """Frozen (gc.freeze) so that no full collection walks its entries again, and without reference
+    cycles, so that a dropped index and what is kept beside it are still freed (by reference count)."""
+    engine = embedded
+    load(engine, [DATA / "valid"])
+    line_index.forget(engine)
+    gc.unfreeze()
+    line_index.build_in_background(engine).join(60)
+    index = line_index.current(engine)
+    tracked = {id(o) for o in gc.get_objects()}
+    assert gc.get_freeze_count() > 0 and gc.is_tracked(index.every) and id(index.every) not in tracked
+    assert gc.isenabled() and sys.getswitchinterval() == pytest.approx(0.005)  # as they were
+    refs = [weakref.ref(index)] + [weakref.ref(for_index(engine, index, kind)) for kind in KEPT]
+    line_index.forget(engine)
+    del index
+    assert [ref() for ref in refs] == [None] * len(refs)
+
+
+def test_closing_the_engine_closes_a_connection_read_beside(tmp_path):
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path / "g.lbdb"))
+    load(engine, [DATA / "valid"])
+    with engine.reading_beside() as read:
+        assert read("MATCH (p:Post) RETURN count(p)")[0][0] > 0
+        engine.close()
+        with pytest.raises(OrggraphError, match="closed"):
+            read("MATCH (p:Post) RETURN count(p)")
+    with pytest.raises(OrggraphError, match="closed"):
+        with engine.reading_beside():
+            pass
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -405,7 +504,7 @@ def test_a_failed_build_behind_the_server_is_logged_and_not_retried_by_every_que
     line_index.forget(engine)
     real_build = line_index.build
 
-    def broken(engine, by_table=False):
+    def broken(engine, by_table=False, read=None):
         raise RuntimeError("the disk is gone")
     monkeypatch.setattr(line_index, "build", broken)
     line_index.build_in_background(engine).join(30)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 from orggraph.errors import QueryTimeout
@@ -51,6 +51,12 @@ class Engine(ABC):
         log[before] = (self.generation, touched)
         while len(log) > self.WRITES_KEPT:
             del log[next(iter(log))]
+
+    def quiet(self) -> Any:
+        """A context in which no write of this process runs, so `generation` holds still: for
+        a cache that records or catches up to it from another thread (the line index's build
+        behind a server). Engines whose writes can run beside it (Neo4j) return no lock."""
+        return nullcontext()
 
     def touched_since(self, generation: int) -> Optional[set[str]]:
         """Every id the writes since `generation` declared they touched (a rolled-back one touched

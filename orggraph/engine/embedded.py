@@ -13,8 +13,9 @@ import os
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import ladybug
 
@@ -145,6 +146,8 @@ class EmbeddedEngine(Engine):
             raise OrggraphError(f"cannot open the embedded database {self.path}: {exc}") from None
         # One connection serves the process; LadybugDB runs one statement on it at a time.
         self._mutex = threading.RLock()
+        # connections of reading_beside, each with the lock its statement holds
+        self._beside: dict[Any, threading.Lock] = {}
 
     def describe(self) -> str:
         return f"embedded LadybugDB at {self.path}"
@@ -227,6 +230,42 @@ class EmbeddedEngine(Engine):
         with self._mutex:
             return [tuple(row) for row in self._conn.execute(cypher, params or {}).get_all()]
 
+    #: rows a read beside converts per call (each call holds the GIL: ~100 ms for a national table at once)
+    SLICE = 10_000
+
+    def quiet(self) -> threading.RLock:
+        return self._mutex  # every statement and write of the one connection holds it
+
+    @contextmanager
+    def reading_beside(self) -> Iterator[Callable[..., list[tuple]]]:
+        """`read_tuples` on a connection of its own, for long reads from another thread: they run
+        beside this engine's statements and writes instead of holding them up (each LadybugDB
+        statement reads the last committed state; a write commits while it reads). The line
+        index's build behind a server reads whole tables with it. `close` interrupts a read
+        still running on it."""
+        with self._mutex:
+            if self._conn is None:
+                raise OrggraphError(f"the embedded database {self.path} is closed")
+            conn, busy = ladybug.Connection(self._db), threading.Lock()
+            self._beside[conn] = busy
+
+        def read(cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
+            with busy:
+                if conn not in self._beside:
+                    raise OrggraphError(f"the embedded database {self.path} is closed")
+                self.round_trips += 1
+                result, rows = conn.execute(cypher, params or {}), []
+                while result.has_next():  # in slices: get_all holds the GIL for a whole table
+                    rows += map(tuple, result.get_n(self.SLICE))
+                return rows
+        try:
+            yield read
+        finally:
+            with self._mutex:
+                if self._beside.pop(conn, None) is not None:
+                    with busy:
+                        conn.close()
+
     def _rollback(self) -> None:
         try:
             self._execute("ROLLBACK")
@@ -240,6 +279,12 @@ class EmbeddedEngine(Engine):
     def close(self) -> None:
         held = self._mutex.acquire(timeout=self.CLOSE_WAIT)  # after a statement still running
         try:
+            for conn, busy in list(getattr(self, "_beside", {}).items()):
+                conn.interrupt()  # a long read beside: stop it, then close its connection
+                if busy.acquire(timeout=self.CLOSE_WAIT):
+                    conn.close()
+                    busy.release()
+                del self._beside[conn]
             if getattr(self, "_conn", None) is not None:
                 self._conn.close()
                 self._db.close()
