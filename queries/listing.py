@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from typing import TYPE_CHECKING, Optional
 
-from orggraph.collation import sort_key
+from orggraph.collation import order_key
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
@@ -26,10 +26,12 @@ Every = dict[str, tuple[str, Optional[str], Optional[dt.date], Optional[dt.date]
 KEPT_LISTS = 16
 
 
-def _place(name: Optional[str], node_id: str) -> tuple:
+def _place(name: Optional[str], node_id: str) -> str:
     """A node's place in its type's list: the API orders by the display name (name or title, no type
-    has both, else the id), ties by id."""
-    return sort_key(name or node_id), node_id
+    has both, else the id), ties by id. As one string, `order_key` then the id (`sort_key`'s order,
+    compared in C; the keys of the names are those the API's search has just made, kept by
+    `order_key`): a list of every node of a type at full scale sorted in a third of the time."""
+    return order_key(name or node_id) + node_id
 
 
 class OrderedIds(tuple):
@@ -53,10 +55,12 @@ class ListOrder:
 
     def __init__(self, every: Every):
         self.every = every
-        by_label: dict[str, list[tuple]] = defaultdict(list)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        places = {}
         for node_id, (label, name, _, _) in every.items():
-            by_label[label].append(_place(name, node_id))
-        self.by_name = {label: [node_id for _, node_id in sorted(entries)] for label, entries in by_label.items()}
+            by_label[label].append(node_id)
+            places[node_id] = _place(name, node_id)
+        self.by_name = {label: sorted(ids, key=places.__getitem__) for label, ids in by_label.items()}
         self._by_id: dict[str, list[str]] = {}
         # the lists asked for last, emptied by `update` (every list may have changed). Not an
         # lru_cache of a bound method: that is a reference cycle, and a dropped ListOrder would
