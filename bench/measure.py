@@ -34,11 +34,12 @@ WARMUP_SECONDS = 30.0
 
 
 def percentiles(times: list[float]) -> dict[str, float]:
-    """p50 and p95 in milliseconds (nearest rank)."""
+    """p50, p95 and p99 (nearest rank) and the slowest, in milliseconds."""
     ordered = sorted(times)
     def rank(q: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))] * 1000
-    return {"p50_ms": rank(0.50), "p95_ms": rank(0.95), "n": len(ordered)}
+    return {"p50_ms": rank(0.50), "p95_ms": rank(0.95), "p99_ms": rank(0.99), "max_ms": ordered[-1] * 1000,
+            "n": len(ordered)}
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -383,6 +384,50 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
     return out
 
 
+NODE_QUERY = "query($id: ID!) { node(id: $id) { id } }"
+#: how often `server_start` asks while the index is built
+START_ASK_EVERY = 0.05
+
+
+def server_start(engine: Engine, sample: dict) -> dict:
+    """A server starting on this database (LadybugDB): the line index built behind it, as
+    `orggraph serve` does, while `node(id:)` (a question the database answers) is asked every
+    50 ms at the ASGI boundary: how long until the index is current, and what a request took
+    meanwhile (the build shares the process, its GIL and the two cores with them)."""
+    from orggraph.api import create_app
+    from orggraph.queries import line_index
+    app = create_app(engine)
+    posts = [asgi_post(app, json.dumps({"query": NODE_QUERY, "variables": {"id": node_id}}).encode())
+             for node_id in sample["line"]]
+
+    async def run() -> tuple[float, list[float]]:
+        async with app.router.lifespan_context(app):
+            await posts[0]()
+            line_index.forget(engine)  # as at a start: no index yet
+            times: list[float] = []
+            started = time.perf_counter()
+            builder = line_index.build_in_background(engine)
+            while builder is not None and builder.is_alive():
+                asked = time.perf_counter()
+                await posts[len(times) % len(posts)]()
+                times.append(time.perf_counter() - asked)
+                await asyncio.sleep(START_ASK_EVERY)
+            if builder is not None:
+                builder.join()
+            return time.perf_counter() - started, times
+    try:
+        seconds, times = asyncio.run(run())
+        if not line_index.is_current(engine):
+            raise RuntimeError(f"the line index was not current after its build behind the server "
+                               f"(status {line_index.status(engine)})")
+    finally:
+        line_index.forget(engine)  # back to builds in questions, as the other measures have them
+    out: dict[str, Any] = {"current_after_seconds": seconds, "requests": len(times)}
+    if times:
+        out["during"] = percentiles(times)
+    return out
+
+
 def api_bench(engine: Engine, runs: int) -> dict:
     """`orggraph.api.bench.bench_engine` on this engine, with the seed datasets it asks about."""
     from orggraph.api import bench as api
@@ -485,6 +530,8 @@ def measure(engine_name: str, data: Path, workdir: Path, runs: int, graphql: boo
                 result["graphql"] = graphql_ratio(engine, sample, runs)
             except Exception as exc:  # the API is being built next door: report, do not fail
                 result["graphql"] = {"error": f"{type(exc).__name__}: {exc}"}
+            if engine_name == "embedded":  # only LadybugDB has a line index to build at start
+                result["server_start"] = server_start(engine, sample)
         chart_dir = workdir / f"chart-{engine_name}"
         chart_dir.mkdir(exist_ok=True)
         if engine_name == "embedded":  # as viz/bench.py: a fresh database of its own

@@ -136,6 +136,12 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
     add("GraphQL ratio, orggraph.api.bench on the seeds (p50)", lambda r: ", ".join(
         f"{name} {v['ratio_p50']:.1f}×" for name, v in (_get(r, "graphql", "api_bench") or {}).items()
         if isinstance(v, dict)) or str((_get(r, "graphql", "api_bench") or {}).get("error", "–"))[:120])
+    add("server start: line index current after (s); `node(id:)` meanwhile, every 50 ms: p50 / p99 / max ms",
+        lambda r: "–" if not r.get("server_start") else
+        _num(_get(r, "server_start", "current_after_seconds"), ".1f") + "; " + (
+            f"{_get(r, 'server_start', 'during', 'p50_ms'):.1f} / {_get(r, 'server_start', 'during', 'p99_ms'):.1f}"
+            f" / {_get(r, 'server_start', 'during', 'max_ms'):.1f} ({_get(r, 'server_start', 'requests')} requests)"
+            if _get(r, "server_start", "during") else "no request during the build"))
     add(f"org chart, 500 units, build + SVG (s, target < {TARGET_CHART_S:g})",
         lambda r: _num(_get(r, "chart", "seconds"), ".3f"))
     add("peak memory, Python process (MB)", lambda r: _num(_get(r, "memory", "python_peak_rss_mb"), ",.0f"))

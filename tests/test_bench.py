@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 import pytest
 
@@ -127,6 +128,32 @@ def test_a_one_off_question_does_not_build_the_index(tmp_path):
         engine.close()
 
 
+def test_server_start_asks_while_the_index_is_built_behind(tmp_path, monkeypatch):
+    """`bench.measure.server_start` times requests while the build runs (here made to take 0.4 s),
+    and leaves the engine as it found it: builds in questions, no build behind."""
+    from orggraph.bench import measure
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path / "g.lbdb"))
+    try:
+        load(engine, [DATA / "valid"])
+        real_build = line_index.build
+
+        def slow_build(engine, by_table=False, read=None):
+            index = real_build(engine, by_table, read)
+            time.sleep(0.4)
+            return index
+        monkeypatch.setattr(line_index, "build", slow_build)
+        line = [row["id"] for row in engine.read("MATCH (p:Post) RETURN p.id AS id")]
+        result = measure.server_start(engine, {"line": line})
+        assert result["current_after_seconds"] >= 0.4 and result["requests"] >= 3
+        assert result["during"]["n"] == result["requests"] and 0 < result["during"]["p50_ms"] <= result["during"]["max_ms"]
+        assert engine not in line_index._behind and not line_index.is_current(engine)
+    finally:
+        line_index.forget(engine)
+        engine.close()
+
+
 def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
     settings = require_neo4j()
     monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
@@ -156,10 +183,12 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert key in report["engines"]["embedded"]["strategies"], key
     assert report["engines"]["embedded"]["graphql"]["overhead_p50_ms"] is not None
     assert report["engines"]["embedded"]["strategies"]["index_build_seconds"] >= 0
+    assert report["engines"]["embedded"]["server_start"]["current_after_seconds"] >= 0
+    assert "server_start" not in report["engines"]["neo4j"]  # Neo4j has no line index to build
     if os.environ.get("ORGGRAPH_NEO4J_HOME"):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
-                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "org chart", "peak memory", "line index"):
+                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()
