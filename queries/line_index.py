@@ -35,7 +35,6 @@ question may use it on another thread meanwhile (the API's Gate serialises every
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import logging
@@ -412,10 +411,9 @@ def _build_behind(engine: "Engine") -> None:
     from .listing import ListOrder
     from .name_search import FoldedSearch, for_index
     started = time.perf_counter()
-    beside = getattr(engine, "reading_beside", None)  # the tables are read beside the questions
     try:
         with switching_every(SWITCH_INTERVAL), collector_paused():
-            with beside() if beside else contextlib.nullcontext() as read:
+            with engine.reading_beside() as read:  # the tables are read beside the questions
                 index = build(engine, by_table=True, read=read)
             for kind in (FoldedSearch, ListOrder):  # the API's (NameSearch is `search_by_name`'s, the CLI's)
                 for_index(engine, index, kind)  # before anyone can see the index, so nothing races the making

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Optional
 
 from orggraph.collation import order_key
 
+from .name_search import _ordered
+
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
 
@@ -28,10 +30,10 @@ KEPT_LISTS = 16
 
 def _place(name: Optional[str], node_id: str) -> str:
     """A node's place in its type's list: the API orders by the display name (name or title, no type
-    has both, else the id), ties by id. As one string, `order_key` then the id (`sort_key`'s order,
-    compared in C; the keys of the names are those the API's search has just made, kept by
-    `order_key`): a list of every node of a type at full scale sorted in a third of the time."""
-    return order_key(name or node_id) + node_id
+    has both, else the id), ties by id. As one string, as the search orders names (`_ordered`: the
+    same order as `sort_key`, compared in C; the names' keys are those the search has just made,
+    kept by `order_key`): a list of every node of a type at full scale sorted in a third of the time."""
+    return _ordered(order_key(name or node_id), node_id)
 
 
 class OrderedIds(tuple):
@@ -56,11 +58,9 @@ class ListOrder:
     def __init__(self, every: Every):
         self.every = every
         by_label: dict[str, list[str]] = defaultdict(list)
-        places = {}
-        for node_id, (label, name, _, _) in every.items():
+        for node_id, (label, _, _, _) in every.items():
             by_label[label].append(node_id)
-            places[node_id] = _place(name, node_id)
-        self.by_name = {label: sorted(ids, key=places.__getitem__) for label, ids in by_label.items()}
+        self.by_name = {label: sorted(ids, key=self._placed) for label, ids in by_label.items()}
         self._by_id: dict[str, list[str]] = {}
         # the lists asked for last, emptied by `update` (every list may have changed). Not an
         # lru_cache of a bound method: that is a reference cycle, and a dropped ListOrder would
@@ -75,18 +75,19 @@ class ListOrder:
         for label, ordered in self.by_name.items():
             if not ids.isdisjoint(ordered):
                 self.by_name[label] = [node_id for node_id in ordered if node_id not in ids]
-        every = self.every
-        placed = lambda node_id: _place(every[node_id][1], node_id)  # noqa: E731 (every other id's is as it was)
         for node_id in ids:
-            entry = every.get(node_id)
-            if entry is not None:
+            entry = self.every.get(node_id)
+            if entry is not None:  # every other id's place is as it was
                 ordered = self.by_name.setdefault(entry[0], [])
-                ordered.insert(bisect.bisect_left(ordered, placed(node_id), key=placed), node_id)
+                ordered.insert(bisect.bisect_left(ordered, self._placed(node_id), key=self._placed), node_id)
         self._by_id.clear()
         with self._kept_lock:
             self._kept.clear()
             self._version += 1
         return True
+
+    def _placed(self, node_id: str) -> str:
+        return _place(self.every[node_id][1], node_id)
 
     def ids(self, label: str, day: dt.date, order: str) -> OrderedIds:
         """The ids of `label` valid on `day`, in the order `order` ("name", "name_desc" or "id");

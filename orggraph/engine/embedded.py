@@ -224,14 +224,20 @@ class EmbeddedEngine(Engine):
                 self.generation += 1
                 self._wrote(before, touched)
 
+    #: rows converted per call (each call holds the GIL: ~100 ms for a national table at once)
+    SLICE = 10_000
+
     def read_tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
         """Rows as plain tuples in column order, for bulk reads (no per-row dicts)."""
-        self.round_trips += 1
         with self._mutex:
-            return [tuple(row) for row in self._conn.execute(cypher, params or {}).get_all()]
+            return self._tuples(self._conn, cypher, params)
 
-    #: rows a read beside converts per call (each call holds the GIL: ~100 ms for a national table at once)
-    SLICE = 10_000
+    def _tuples(self, conn: Any, cypher: str, params: dict[str, Any] | None) -> list[tuple]:
+        self.round_trips += 1
+        result, rows = conn.execute(cypher, params or {}), []
+        while result.has_next():  # in slices: get_all holds the GIL for a whole table
+            rows += map(tuple, result.get_n(self.SLICE))
+        return rows
 
     def quiet(self) -> threading.RLock:
         return self._mutex  # every statement and write of the one connection holds it
@@ -253,11 +259,7 @@ class EmbeddedEngine(Engine):
             with busy:
                 if conn not in self._beside:
                     raise OrggraphError(f"the embedded database {self.path} is closed")
-                self.round_trips += 1
-                result, rows = conn.execute(cypher, params or {}), []
-                while result.has_next():  # in slices: get_all holds the GIL for a whole table
-                    rows += map(tuple, result.get_n(self.SLICE))
-                return rows
+                return self._tuples(conn, cypher, params)
         try:
             yield read
         finally:
