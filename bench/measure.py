@@ -470,6 +470,44 @@ def chart_time(engine: Engine, dialect_workdir: Path, repeat: int = 3) -> dict:
         write_items(engine, ["bench"], [], [], {})  # the loader's own removal of a dataset
 
 
+def chart_in_graph(engine: Engine, repeat: int = 3) -> dict:
+    """The whole org chart of the municipality with the most units in the generated graph (its
+    units' ids begin with the municipality's): build + SVG, best of `repeat`, as a server draws it
+    (on LadybugDB from the line index, whose build is not timed) and, on LadybugDB, from the
+    statements (the before)."""
+    from orggraph.queries import line_index, traversals
+    from orggraph.viz.common import render_graph
+    from orggraph.viz.org import org_chart
+    counts: dict[str, int] = {}
+    for row in engine.read("MATCH (u:Unit) RETURN u.id AS id"):
+        prefix = row["id"].split("-")[0]
+        counts[prefix] = counts.get(prefix, 0) + 1
+    if not counts:
+        return {}
+    root = max(sorted(counts), key=counts.__getitem__)
+
+    def best() -> tuple[float, int]:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            chart = org_chart(engine, root, depth=99)
+            render_graph(chart.graph(), "svg")
+            times.append(time.perf_counter() - started)
+        return min(times), len(chart.boxes)
+    out: dict[str, Any] = {"root": root, "units": counts[root]}
+    if engine.dialect == "ladybug":
+        line_index.current(engine, build_now=True)
+        saved = traversals.STRATEGY["charts"]["ladybug"]
+        traversals.STRATEGY["charts"]["ladybug"] = "statement"
+        try:
+            out["statement_seconds"], _ = best()
+        finally:
+            traversals.STRATEGY["charts"]["ladybug"] = saved
+        line_index.current(engine, build_now=True)
+    out["seconds"], out["boxes"] = best()
+    return out
+
+
 def jvm_rss() -> dict | None:
     home = os.environ.get("ORGGRAPH_NEO4J_HOME")
     pid_file = Path(home) / "neo4j.pid" if home else None
@@ -532,6 +570,7 @@ def measure(engine_name: str, data: Path, workdir: Path, runs: int, graphql: boo
                 result["graphql"] = {"error": f"{type(exc).__name__}: {exc}"}
             if engine_name == "embedded":  # only LadybugDB has a line index to build at start
                 result["server_start"] = server_start(engine, sample)
+        result["chart_in_graph"] = chart_in_graph(engine)
         chart_dir = workdir / f"chart-{engine_name}"
         chart_dir.mkdir(exist_ok=True)
         if engine_name == "embedded":  # as viz/bench.py: a fresh database of its own

@@ -142,8 +142,14 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
             f"{_get(r, 'server_start', 'during', 'p50_ms'):.1f} / {_get(r, 'server_start', 'during', 'p99_ms'):.1f}"
             f" / {_get(r, 'server_start', 'during', 'max_ms'):.1f} ({_get(r, 'server_start', 'requests')} requests)"
             if _get(r, "server_start", "during") else "no request during the build"))
-    add(f"org chart, 500 units, build + SVG (s, target < {TARGET_CHART_S:g})",
+    add(f"org chart, 500 units in a database of its own, build + SVG (s, target < {TARGET_CHART_S:g})",
         lambda r: _num(_get(r, "chart", "seconds"), ".3f"))
+    add("org chart in the graph: the municipality with the most units, whole tree, build + SVG (s)",
+        lambda r: "–" if not r.get("chart_in_graph") else
+        f"{_num(_get(r, 'chart_in_graph', 'seconds'), '.3f')} ({_get(r, 'chart_in_graph', 'units')} units, "
+        f"{_get(r, 'chart_in_graph', 'boxes')} boxes" + (
+            f"; from the statements {_get(r, 'chart_in_graph', 'statement_seconds'):.3f}"
+            if _get(r, "chart_in_graph", "statement_seconds") is not None else "") + ")")
     add("peak memory, Python process (MB)", lambda r: _num(_get(r, "memory", "python_peak_rss_mb"), ",.0f"))
     add("Neo4j JVM RSS now / peak (MB)", lambda r: f"{_num(_get(r, 'memory', 'neo4j_jvm', 'rss_mb'), ',.0f')} / "
         f"{_num(_get(r, 'memory', 'neo4j_jvm', 'peak_rss_mb'), ',.0f')}" if _get(r, "memory", "neo4j_jvm") else "–")
@@ -191,8 +197,14 @@ def verdicts(report: dict) -> list[str]:
         lines.append(f"- {name}, loader within {TARGET_LOAD_RATIO:g}× of the bulk path: "
                      f"{_verdict(None if ratio is None else ratio <= TARGET_LOAD_RATIO)} ({_num(ratio, '.2f')}×)")
         chart = _get(r, "chart", "seconds")
+        # at the targets' scale a municipality has 500 units or more: its chart in the graph counts too
+        units, in_graph = _get(r, "chart_in_graph", "units"), _get(r, "chart_in_graph", "seconds")
+        counted = [chart] + ([in_graph] if units is not None and units >= 500 else [])
+        slowest = None if None in counted else max(counted)
         lines.append(f"- {name}, 500-unit org chart < {TARGET_CHART_S:g} s: "
-                     f"{_verdict(None if chart is None else chart < TARGET_CHART_S)} ({_num(chart, '.3f')} s)")
+                     f"{_verdict(None if slowest is None else slowest < TARGET_CHART_S)} ({_num(chart, '.3f')} s"
+                     + (f"; in the graph, {units} units: {_num(in_graph, '.3f')} s" if in_graph is not None else "")
+                     + ")")
     return lines
 
 

@@ -176,6 +176,9 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
         assert all(isinstance(n, (int, float)) and n >= 0 for n in numbers), (name, numbers)
         assert result["chart"]["units"] >= 500
+        in_graph = result["chart_in_graph"]  # the municipality with the most units, in the graph itself
+        assert in_graph["seconds"] >= 0 and in_graph["units"] >= 1 and in_graph["boxes"] >= 1
+        assert (in_graph.get("statement_seconds") is not None) == (name == "embedded")
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
     for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
@@ -189,6 +192,6 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
-                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "peak memory", "line index"):
+                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
+from . import from_index
 from .common import (Box, Chart, anchor, date_no, holder_text, kind_no, legend_box, legend_line, live,
                      number_no, wrap)
-from .org import _fetch_heads, _members_query, fetch_tree
+from .org import _fetch_heads, fetch_tree, in_order, members_of
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
@@ -84,12 +85,15 @@ def fetch_forums(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
                 result.forums[row["id"]] = {k: row.get(k) for k in FORUM_KEYS}
                 result.owner[row["id"]] = row["owner"]
                 frontier.append(row["id"])
-    for row in engine.read(_joined_query(engine), {"ids": sorted(units), "as_of": day}):
+    index = from_index.index_for(engine)
+    joined = from_index.joined_rows(index, engine, sorted(units), day, FORUM_KEYS) if index is not None \
+        else engine.read(_joined_query(engine), {"ids": sorted(units), "as_of": day})
+    for row in in_order(joined):
         result.joined.append(row)
         result.forums.setdefault(row["id"], {k: row.get(k) for k in FORUM_KEYS})
     ids = sorted(result.forums)
     if ids:
-        for row in engine.read(_members_query(engine), {"ids": ids, "as_of": day}):
+        for row in members_of(engine, ids, day):
             result.members.setdefault(row["body"], []).append(row)
         result.heads = _fetch_heads(engine, ids, day)
         for row in engine.read(_sites_query(engine), {"ids": ids, "as_of": day}):

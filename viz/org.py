@@ -1,7 +1,7 @@
 """Org chart: a municipality, joint body or unit as of a date, to a depth.
 
 The tree is read breadth-first, one level per round trip (plus one for the heads of each level's
-units), the way `queries/traversals.py` does: structural nesting (PART_OF), line reporting
+units), the way `queries/traversals.py` does (on LadybugDB from the line index: from_index.py): structural nesting (PART_OF), line reporting
 (REPORTS_TO kind line, between units or between posts – a post that heads a unit stands for that
 unit) and posts that belong to a unit without heading anything. Dotted reporting lines are kept
 aside and drawn only between boxes that are in the tree, as dashed edges that do not rank.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
+from . import from_index
 from .common import (CAPACITY, JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, ChartError, anchor,
                      date_no, fte_no, holder_text, kind_no, legend_box, legend_line, live, rel_type,
                      require_node, resolve_as_of, wrap)
@@ -137,10 +138,26 @@ def _holders(rows: list[dict]) -> list[Holder]:
     return out
 
 
+def members_of(engine: "Engine", ids: list[str], as_of: dt.date) -> list[dict]:
+    """The members of these forums or bodies (_members_query's rows), in a fixed order."""
+    index = from_index.index_for(engine)
+    rows = from_index.members_rows(index, engine, ids, as_of) if index is not None \
+        else engine.read(_members_query(engine), {"ids": ids, "as_of": as_of})
+    return in_order(rows)
+
+
+def in_order(rows: list[dict]) -> list[dict]:
+    """Rows in an order of their own: a statement returns them in whatever order its engine
+    meets them, and the chart draws them in the order given."""
+    return sorted(rows, key=lambda row: sorted((key, str(value)) for key, value in row.items()))
+
+
 def _fetch_heads(engine: "Engine", ids: list[str], as_of: dt.date) -> dict[str, list[Head]]:
     if not ids:
         return {}
-    rows = engine.read(_heads_query(engine), {"ids": ids, "as_of": as_of})
+    index = from_index.index_for(engine)
+    rows = from_index.heads_rows(index, ids, as_of) if index is not None \
+        else engine.read(_heads_query(engine), {"ids": ids, "as_of": as_of})
     heads: dict[str, dict[str, Head]] = {}
     for row in sorted(rows, key=lambda r: (r["unit"], r["post"])):
         head = heads.setdefault(row["unit"], {}).setdefault(row["post"], Head(row["post"], row["title"]))
@@ -168,7 +185,9 @@ def fetch_tree(engine: "Engine", root_id: str, as_of: Any = None, max_levels: in
         level += 1
         ids = frontier + [post for post, box in alias.items() if box in frontier]
         ids += [b for b in frontier if nodes[b].type == "Post"]
-        rows = engine.read(down, {"ids": sorted(set(ids)), "as_of": day})
+        index = from_index.index_for(engine)
+        rows = from_index.down_rows(index, engine, sorted(set(ids)), day) if index is not None \
+            else engine.read(down, {"ids": sorted(set(ids)), "as_of": day})
         grouped: dict[tuple, list[dict]] = {}
         for row in rows:
             if row["type"] not in ("Organisation", "Unit", "Post"):
@@ -222,7 +241,7 @@ def fetch_tree(engine: "Engine", root_id: str, as_of: Any = None, max_levels: in
     found_members: list[dict[str, Any]] = []
     if members and bodies:
         params = {"ids": bodies, "as_of": day}
-        for row in engine.read(_members_query(engine), params):
+        for row in members_of(engine, bodies, day):
             if row["id"] not in nodes:
                 found_members.append({**row, "how": "member"})
         for row in engine.read(_parties_query(engine), params):
