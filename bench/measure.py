@@ -496,14 +496,13 @@ def chart_in_graph(engine: Engine, repeat: int = 3) -> dict:
         return min(times), len(chart.boxes)
     out: dict[str, Any] = {"root": root, "units": counts[root]}
     if engine.dialect == "ladybug":
-        line_index.current(engine, build_now=True)
         saved = traversals.STRATEGY["charts"]["ladybug"]
         traversals.STRATEGY["charts"]["ladybug"] = "statement"
         try:
             out["statement_seconds"], _ = best()
         finally:
             traversals.STRATEGY["charts"]["ladybug"] = saved
-        line_index.current(engine, build_now=True)
+        line_index.current(engine, build_now=True)  # as a server has it: the build is not timed
     out["seconds"], out["boxes"] = best()
     return out
 

@@ -145,9 +145,9 @@ def rel_type(engine: "Engine", var: str = "r") -> str:
 
 def node_by_id(engine: "Engine", node_id: str) -> dict[str, Any] | None:
     from .from_index import node_label
-    label = node_label(engine, node_id) or anchor(engine)[1:]  # with no label LadybugDB scans every table
-    rows = engine.read(f"MATCH (n{':' + label if label else ''}) WHERE n.id = $id RETURN n AS node, "
-                       "labels(n) AS type", {"id": node_id})
+    label = node_label(engine, node_id)  # with no label LadybugDB scans every table
+    rows = engine.read(f"MATCH (n{':' + label if label else anchor(engine)}) WHERE n.id = $id "
+                       "RETURN n AS node, labels(n) AS type", {"id": node_id})
     if not rows:
         return None
     node = dict(rows[0]["node"])

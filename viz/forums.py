@@ -85,9 +85,8 @@ def fetch_forums(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
                 result.forums[row["id"]] = {k: row.get(k) for k in FORUM_KEYS}
                 result.owner[row["id"]] = row["owner"]
                 frontier.append(row["id"])
-    index = from_index.index_for(engine)
-    joined = from_index.joined_rows(index, engine, sorted(units), day, FORUM_KEYS) if index is not None \
-        else engine.read(_joined_query(engine), {"ids": sorted(units), "as_of": day})
+    joined = from_index.read(engine, _joined_query(engine), {"ids": sorted(units), "as_of": day},
+                             lambda index: from_index.joined_rows(index, engine, sorted(units), day, FORUM_KEYS))
     for row in in_order(joined):
         result.joined.append(row)
         result.forums.setdefault(row["id"], {k: row.get(k) for k in FORUM_KEYS})

@@ -9,14 +9,14 @@ from memory; what it lacks is read by primary key (a node's kind and fte, one st
 table) or anchored on one node (a membership's role and seats, per forum or body: ~0.4 ms each).
 
 The rows are those of the statements in org.py, for the same ids and day (tests/viz compares
-both on the test data and the seeds on many dates). It runs where `traversals.STRATEGY["charts"]`
+both on the test data and the seeds on many dates). They run (`read`) where `traversals.STRATEGY["charts"]`
 says "index" and the index is current or built (as the traversals' steps do); otherwise the
 statements run.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from orggraph.queries.line_index import LineIndex, _ok
 
@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 DOWN = frozenset(("PART_OF", "REPORTS_TO", "BELONGS_TO"))
 
 
-def index_for(engine: "Engine") -> Optional[LineIndex]:
+def read(engine: "Engine", cypher: str, params: dict[str, Any],
+         answer: Callable[[LineIndex], list["Row"]]) -> list["Row"]:
+    """`answer(index)` where the charts read from the line index and it is built, else the
+    statement `cypher` with `params` (the same rows either way)."""
     from orggraph.queries import traversals
-    return traversals._index("charts", engine)
+    index = traversals._index("charts", engine)
+    return answer(index) if index is not None else engine.read(cypher, params)
 
 
 def node_label(engine: "Engine", node_id: str) -> Optional[str]:
@@ -135,8 +139,7 @@ def _props(index: LineIndex, engine: "Engine", ids: set[str], names: tuple[str, 
         by_label.setdefault(index.every[node_id][0], []).append(node_id)
     out = {node_id: dict.fromkeys(names) for node_id in ids}
     for label, wanted in by_label.items():
-        has = {p.name for p in NODE_BY_LABEL[label].all_props}
-        columns = ", ".join(f"n.{name} AS {name}" for name in names if name in has)
+        columns = ", ".join(f"n.{name} AS {name}" for name in names if NODE_BY_LABEL[label].prop(name))
         if not columns:
             continue
         for row in engine.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id, {columns}",

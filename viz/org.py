@@ -1,10 +1,11 @@
 """Org chart: a municipality, joint body or unit as of a date, to a depth.
 
 The tree is read breadth-first, one level per round trip (plus one for the heads of each level's
-units), the way `queries/traversals.py` does (on LadybugDB from the line index: from_index.py): structural nesting (PART_OF), line reporting
-(REPORTS_TO kind line, between units or between posts – a post that heads a unit stands for that
-unit) and posts that belong to a unit without heading anything. Dotted reporting lines are kept
-aside and drawn only between boxes that are in the tree, as dashed edges that do not rank.
+units), the way `queries/traversals.py` does (on LadybugDB from the line index: from_index.py):
+structural nesting (PART_OF), line reporting (REPORTS_TO kind line, between units or between
+posts – a post that heads a unit stands for that unit) and posts that belong to a unit without
+heading anything. Dotted reporting lines are kept aside and drawn only between boxes that are in
+the tree, as dashed edges that do not rank.
 """
 from __future__ import annotations
 
@@ -140,10 +141,8 @@ def _holders(rows: list[dict]) -> list[Holder]:
 
 def members_of(engine: "Engine", ids: list[str], as_of: dt.date) -> list[dict]:
     """The members of these forums or bodies (_members_query's rows), in a fixed order."""
-    index = from_index.index_for(engine)
-    rows = from_index.members_rows(index, engine, ids, as_of) if index is not None \
-        else engine.read(_members_query(engine), {"ids": ids, "as_of": as_of})
-    return in_order(rows)
+    return in_order(from_index.read(engine, _members_query(engine), {"ids": ids, "as_of": as_of},
+                                    lambda index: from_index.members_rows(index, engine, ids, as_of)))
 
 
 def in_order(rows: list[dict]) -> list[dict]:
@@ -155,9 +154,8 @@ def in_order(rows: list[dict]) -> list[dict]:
 def _fetch_heads(engine: "Engine", ids: list[str], as_of: dt.date) -> dict[str, list[Head]]:
     if not ids:
         return {}
-    index = from_index.index_for(engine)
-    rows = from_index.heads_rows(index, ids, as_of) if index is not None \
-        else engine.read(_heads_query(engine), {"ids": ids, "as_of": as_of})
+    rows = from_index.read(engine, _heads_query(engine), {"ids": ids, "as_of": as_of},
+                           lambda index: from_index.heads_rows(index, ids, as_of))
     heads: dict[str, dict[str, Head]] = {}
     for row in sorted(rows, key=lambda r: (r["unit"], r["post"])):
         head = heads.setdefault(row["unit"], {}).setdefault(row["post"], Head(row["post"], row["title"]))
@@ -185,9 +183,9 @@ def fetch_tree(engine: "Engine", root_id: str, as_of: Any = None, max_levels: in
         level += 1
         ids = frontier + [post for post, box in alias.items() if box in frontier]
         ids += [b for b in frontier if nodes[b].type == "Post"]
-        index = from_index.index_for(engine)
-        rows = from_index.down_rows(index, engine, sorted(set(ids)), day) if index is not None \
-            else engine.read(down, {"ids": sorted(set(ids)), "as_of": day})
+        wanted = sorted(set(ids))
+        rows = from_index.read(engine, down, {"ids": wanted, "as_of": day},
+                               lambda index: from_index.down_rows(index, engine, wanted, day))
         grouped: dict[tuple, list[dict]] = {}
         for row in rows:
             if row["type"] not in ("Organisation", "Unit", "Post"):
