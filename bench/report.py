@@ -150,6 +150,11 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
         f"{_get(r, 'chart_in_graph', 'boxes')} boxes" + (
             f"; from the statements {_get(r, 'chart_in_graph', 'statement_seconds'):.3f}"
             if _get(r, "chart_in_graph", "statement_seconds") is not None else "") + ")")
+    add("dependency map in the graph: that municipality, two steps, build + SVG (s)",
+        lambda r: "–" if _get(r, "chart_in_graph", "deps_seconds") is None else
+        f"{_get(r, 'chart_in_graph', 'deps_seconds'):.3f} ({_get(r, 'chart_in_graph', 'deps_boxes')} boxes" + (
+            f"; from the statements {_get(r, 'chart_in_graph', 'deps_statement_seconds'):.3f}"
+            if _get(r, "chart_in_graph", "deps_statement_seconds") is not None else "") + ")")
     add("peak memory, Python process (MB)", lambda r: _num(_get(r, "memory", "python_peak_rss_mb"), ",.0f"))
     add("Neo4j JVM RSS now / peak (MB)", lambda r: f"{_num(_get(r, 'memory', 'neo4j_jvm', 'rss_mb'), ',.0f')} / "
         f"{_num(_get(r, 'memory', 'neo4j_jvm', 'peak_rss_mb'), ',.0f')}" if _get(r, "memory", "neo4j_jvm") else "–")

@@ -85,7 +85,8 @@ STRATEGY: dict[str, dict[str, str]] = {
     # the API's lists of one node type without a filter (queries/listing.py)
     # ("sort_key": Neo4j reads a page in the order of the key it keeps, with any filter: api/root.py)
     "list_nodes": {"ladybug": "index", "neo4j": "sort_key"},
-    # the org chart's levels, heads and members (viz/from_index.py)
+    # the org chart's levels, heads and members, the meeting-place map's forums and the
+    # dependency map's steps (viz/from_index.py)
     "charts": {"ladybug": "index", "neo4j": "statement"},
 }
 CHAIN_MAX_DEPTH = 30  # as the statement's *1..30

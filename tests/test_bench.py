@@ -179,6 +179,8 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         in_graph = result["chart_in_graph"]  # the municipality with the most units, in the graph itself
         assert in_graph["seconds"] >= 0 and in_graph["units"] >= 1 and in_graph["boxes"] >= 1
         assert (in_graph.get("statement_seconds") is not None) == (name == "embedded")
+        assert in_graph["deps_seconds"] >= 0 and in_graph["deps_boxes"] >= 1
+        assert (in_graph.get("deps_statement_seconds") is not None) == (name == "embedded")
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
     for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
@@ -192,6 +194,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
-                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph", "peak memory", "line index"):
+                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph",
+                   "dependency map in the graph", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()

@@ -1,7 +1,8 @@
 """Dependency map ("alt henger sammen med alt"): what one municipality or agreement is tied to.
 
 Breadth-first over the cooperation relationships (PARTY_TO, COVERS, DEPENDS_ON, ESTABLISHES,
-DELIVERS, FUNDS, and MEMBER_OF between organisations), one round trip per step. Agreements are
+DELIVERS, FUNDS, and MEMBER_OF between organisations), one statement per step, or on LadybugDB
+from the line index (from_index.deps_rows: the statement takes a second a step at national scale). Agreements are
 grouped by kind and status; a group larger than `max_group` becomes one box with a count and the
 edges into it are merged with a multiplicity ("deltaker ×45"), so 157 agreements stay one box
 rather than a hairball.
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
+from . import from_index
 from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, date_no, esc, fte_no,
                      kind_no, legend_box, legend_line, live, number_no, rel_type, require_node,
                      resolve_as_of, wrap)
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from orggraph.engine.base import Engine
 
 RELS = "PARTY_TO|COVERS|DEPENDS_ON|ESTABLISHES|DELIVERS|FUNDS|MEMBER_OF"
+STEP_RELS = frozenset(RELS.split("|"))
 TYPES = ("Organisation", "Agreement", "Service", "System", "MeetingPlace", "Unit")
 ROOT_TYPES = ("Organisation", "Agreement", "Service", "System", "Unit")
 
@@ -45,6 +48,17 @@ WHERE a.id = from_id AND {live('r')} AND {live('b')}
 RETURN from_id AS via, 'in' AS dir, {cols}"""
 
 
+def keep(rel: str, via_type: str, other_type: str) -> bool:
+    """Whether a step follows a relationship from a `via_type` node to an `other_type` one: to the
+    types drawn, and membership only between organisations (not people or units in a body)."""
+    return other_type in TYPES and (rel != "MEMBER_OF" or via_type == other_type == "Organisation")
+
+
+def _row_order(row: dict[str, Any]) -> tuple:
+    return (row["via"], row["id"], row["rel"], row["dir"],
+            *(("" if row.get(k) is None else str(row[k])) for k in ("role", "note", "amount")))
+
+
 @dataclass
 class DepGraph:
     root: dict[str, Any]
@@ -59,8 +73,7 @@ def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
     if steps < 1:
         raise ChartError(f"steps must be 1 or more, got {steps}")
     node = require_node(engine, root_id, ROOT_TYPES, "a dependency map")
-    day, note = resolve_as_of(node, as_of)
-    graph = DepGraph(node, day, note)
+    graph = DepGraph(node, *resolve_as_of(node, as_of))
     graph.nodes[root_id] = {"id": root_id, "type": node["type"], "name": node.get("name") or root_id,
                             "kind": node.get("kind"), "status": node.get("status"),
                             "category": node.get("category"), "fte": node.get("fte")}
@@ -69,15 +82,14 @@ def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
     for step in range(1, steps + 1):
         if not frontier:
             break
-        rows = engine.read(query, {"ids": frontier, "as_of": day})
+        rows = from_index.read(engine, query, {"ids": frontier, "as_of": graph.as_of},
+                               lambda index: from_index.deps_rows(index, engine, frontier, graph.as_of,
+                                                                  STEP_RELS, keep))
         nxt: list[str] = []
-        for row in sorted(rows, key=lambda r: (r["via"], r["id"], r["rel"])):
-            if row["type"] not in TYPES:
-                continue
+        # in an order of their own: of two parallel relationships the first one met is drawn
+        for row in sorted(rows, key=_row_order):
             via, other = row["via"], row["id"]
-            if row["rel"] == "MEMBER_OF" and "Organisation" not in (row["type"],) :
-                continue
-            if row["rel"] == "MEMBER_OF" and graph.nodes[via]["type"] != "Organisation":
+            if not keep(row["rel"], graph.nodes[via]["type"], row["type"]):
                 continue
             tail, head = (via, other) if row["dir"] == "out" else (other, via)
             graph.edges.setdefault((tail, head, row["rel"]), {k: row.get(k) for k in ("role", "note", "amount")})

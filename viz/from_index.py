@@ -1,4 +1,4 @@
-"""The org chart's reads from the line index, on LadybugDB.
+"""The charts' reads from the line index, on LadybugDB (org chart, meeting-place map, dependency map).
 
 Each level of an org chart was one statement `UNWIND $ids … MATCH (c)-[r]->(b) WHERE b.id = …`,
 and one more for the posts heading the units found. LadybugDB plans the hop after an UNWIND as a
@@ -8,10 +8,13 @@ every relationship with its period, and every node's type, name and period, so t
 from memory; what it lacks is read by primary key (a node's kind and fte, one statement per node
 table) or anchored on one node (a membership's role and seats, per forum or body: ~0.4 ms each).
 
-The rows are those of the statements in org.py, for the same ids and day (tests/viz compares
-both on the test data and the seeds on many dates). They run (`read`) where `traversals.STRATEGY["charts"]`
-says "index" and the index is current or built (as the traversals' steps do); otherwise the
-statements run.
+The dependency map's steps were one statement each over seven relationship types, the same hash
+join, about 1 s a step (deps_rows).
+
+The rows are those of the statements in org.py, forums.py and deps.py, for the same ids and day
+(tests/viz compares both on the test data and the seeds on many dates). They run (`read`) where
+`traversals.STRATEGY["charts"]` says "index" and the index is current or built (as the traversals'
+steps do); otherwise the statements run.
 """
 from __future__ import annotations
 
@@ -121,6 +124,45 @@ def joined_rows(index: LineIndex, engine: "Engine", ids: list[str], day: dt.date
             if row["member"] in wanted:
                 rows.append({**row, **props[forum], "id": forum, "name": index.every[forum][1]})
     return rows
+
+
+#: a dependency map's edge columns: (row key, relationship property)
+EDGE_COLUMNS = (("role", "role"), ("note", "note"), ("amount", "amount_tkr"))
+
+
+def deps_rows(index: LineIndex, engine: "Engine", ids: list[str], day: dt.date, rels: frozenset[str],
+              keep: Callable[[str, str, str], bool]) -> list["Row"]:
+    """deps._step_query, the rows fetch_deps keeps (`keep(rel, via's type, other's type)`): each
+    id's live relationships of the types `rels` to live nodes, both ways, with the relationship's
+    role, note and amount and the other end's properties. A type with none of those columns comes
+    from the index alone; one with them is read anchored on the id, per type and direction
+    (~0.3–0.5 ms each, against 1 s for the UNWIND over every type at national scale)."""
+    from orggraph.schema import REL_BY_NAME
+    found: list[tuple[str, bool, str, str, dict[str, Any]]] = []  # (via, outgoing, rel, other, edge)
+    for via in ids:
+        via_type = index.every[via][0]
+        anchored: set[tuple[str, bool]] = set()
+        for other, rel, outgoing, _, f, t in index.links.get(via, ()):
+            if rel in rels and _ok(f, t, day) and _ok(*index.every[other][2:], day) \
+                    and keep(rel, via_type, index.every[other][0]):
+                if any(REL_BY_NAME[rel].prop(name) for _, name in EDGE_COLUMNS):
+                    anchored.add((rel, outgoing))
+                else:
+                    found.append((via, outgoing, rel, other, {}))
+        for rel, outgoing in sorted(anchored):
+            columns = ", ".join(f"r.{name} AS {key}" for key, name in EDGE_COLUMNS if REL_BY_NAME[rel].prop(name))
+            hop = f"-[r:{rel}]->" if outgoing else f"<-[r:{rel}]-"
+            for row in engine.read(f"MATCH (a:{via_type}){hop}(b) WHERE a.id = $id AND {live('r')} "
+                                   f"RETURN b.id AS id, {columns}", {"id": via, "as_of": day}):
+                other = row.pop("id")
+                if other in index.every and _ok(*index.every[other][2:], day) \
+                        and keep(rel, via_type, index.every[other][0]):
+                    found.append((via, outgoing, rel, other, row))
+    props = _props(index, engine, {other for *_, other, _ in found}, ("kind", "status", "category", "fte"))
+    return [{"via": via, "dir": "out" if outgoing else "in", "rel": rel,
+             **{key: edge.get(key) for key, _ in EDGE_COLUMNS}, "id": other, "type": index.every[other][0],
+             "name": index.every[other][1], **props[other]}
+            for via, outgoing, rel, other, edge in found]
 
 
 def _held(index: LineIndex, node_id: str, day: dt.date) -> list[tuple[Any, Any]]:

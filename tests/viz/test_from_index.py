@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from orggraph.queries import line_index, traversals
-from orggraph.viz import ChartError, build, from_index, forums, org
+from orggraph.viz import ChartError, build, deps, from_index, forums, org
 
 DAYS = [dt.date(2004, 6, 1), dt.date(2016, 1, 1), dt.date(2019, 12, 31), dt.date(2020, 1, 1),
         dt.date(2022, 1, 1), dt.date(2025, 6, 1)]
@@ -25,7 +25,13 @@ def _ids(engine, *labels):
 def test_reads_from_the_index_are_the_statements_rows(indexed):
     engine = indexed
     index = line_index.current(engine)
-    ids = _ids(engine, "Organisation", "Unit", "Post", "MeetingPlace", "Person")
+    ids = _ids(engine, "Organisation", "Unit", "Post", "MeetingPlace", "Person", "Agreement", "Service", "System")
+    types = {i: index.every[i][0] for i in ids}
+
+    def kept_steps(chunk, day):  # the step's rows fetch_deps keeps
+        return [r for r in engine.read(deps._step_query(engine), {"ids": chunk, "as_of": day})
+                if deps.keep(r["rel"], types[r["via"]], r["type"])]
+
     reads = {
         "down": (lambda chunk, day: from_index.down_rows(index, engine, chunk, day), org._down_query(engine)),
         "heads": (lambda chunk, day: from_index.heads_rows(index, chunk, day), org._heads_query(engine)),
@@ -33,28 +39,63 @@ def test_reads_from_the_index_are_the_statements_rows(indexed):
                     org._members_query(engine)),
         "joined": (lambda chunk, day: from_index.joined_rows(index, engine, chunk, day, forums.FORUM_KEYS),
                    forums._joined_query(engine)),
+        "deps": (lambda chunk, day: from_index.deps_rows(index, engine, chunk, day, deps.STEP_RELS, deps.keep),
+                 kept_steps),
     }
     found = dict.fromkeys(reads, 0)
-    for day in DAYS:
+    for n, day in enumerate(DAYS):
         for size in (1, 7):
-            for at in range(0, len(ids), size * 3):
+            for at in range(n % 3 * size, len(ids), size * 3):  # a third of the chunks each day
                 chunk = ids[at:at + size]
                 for name, (from_memory, cypher) in reads.items():
-                    expected = engine.read(cypher, {"ids": chunk, "as_of": day})
+                    expected = cypher(chunk, day) if callable(cypher) else \
+                        engine.read(cypher, {"ids": chunk, "as_of": day})
                     assert _canonical(from_memory(chunk, day)) == _canonical(expected), (name, chunk, day)
                     found[name] += len(expected)
     assert all(found.values()), found  # every read was compared on rows, not only on empty answers
 
 
+def test_a_dependency_step_keeps_to_the_periods_of_relationships(indexed):
+    """Relationships that begin or end between the days, beside live ones of the same type at the
+    same node: the index's own period check and the anchored read's must each hold."""
+    engine = indexed
+    def pair(rel, source, target):  # a first pair of nodes with no such relationship yet
+        have = {(r["a"], r["b"]) for r in engine.read(f"MATCH (a)-[:{rel}]->(b) RETURN a.id AS a, b.id AS b")}
+        return next((a, b) for a in _ids(engine, source) for b in _ids(engine, target) if (a, b) not in have)
+    (org, other), (agreement, service) = pair("PARTY_TO", "Organisation", "Agreement"), \
+        pair("COVERS", "Agreement", "Service")
+    period = {"valid_from": dt.date(2017, 1, 1), "valid_to": dt.date(2019, 12, 31)}
+    engine.write(lambda tx: [
+        tx.run("MATCH (o:Organisation), (a:Agreement) WHERE o.id = $o AND a.id = $a CREATE (o)-[:PARTY_TO "
+               "{role: 'partial', note: 'før 2020', valid_from: $valid_from, valid_to: $valid_to, "
+               "source: 'test'}]->(a)", {"o": org, "a": other, **period}),
+        tx.run("MATCH (a:Agreement), (s:Service) WHERE a.id = $a AND s.id = $s CREATE (a)-[:COVERS "
+               "{valid_from: $valid_from, valid_to: $valid_to, source: 'test'}]->(s)",
+               {"a": agreement, "s": service, **period})])
+    index = line_index.current(engine, build_now=True)
+    types = {i: index.every[i][0] for i in (org, other, agreement, service)}
+    differs = 0
+    for day in DAYS:
+        expected = [r for r in engine.read(deps._step_query(engine), {"ids": list(types), "as_of": day})
+                    if deps.keep(r["rel"], types[r["via"]], r["type"])]
+        got = from_index.deps_rows(index, engine, list(types), day, deps.STEP_RELS, deps.keep)
+        assert _canonical(got) == _canonical(expected), day
+        differs += any({r["via"], r["id"]} in ({org, other}, {agreement, service}) for r in expected)
+    assert 0 < differs < len(DAYS)  # the new relationships are live on some days, not all
+
+
 def _charts(engine):
-    """The Graphviz source of every org chart and meeting-place map of the organisations and service
-    areas, on the days each is valid."""
+    """The Graphviz source of every org chart, meeting-place map and dependency map of the
+    organisations and service areas (and the dependency maps of the agreements, services and
+    systems), on the days each is valid."""
     roots = _ids(engine, "Organisation") + [r["id"] for r in engine.read(
         "MATCH (u:Unit)-[:PART_OF]->(:Organisation) RETURN u.id AS id ORDER BY id")]
+    kinds = (("org", {"depth": 3}), ("forums", {}), ("deps", {"steps": 3}))
     out = {}
-    for root in roots:
-        for day in DAYS:
-            for kind, opts in (("org", {"depth": 3}), ("forums", {})):
+    for root in roots + _ids(engine, "Agreement", "Service", "System"):
+        for n, day in enumerate(DAYS):
+            # dependency maps on every other day: the step's rows are compared on each above
+            for kind, opts in (kinds[:2] if root in roots else ()) + (kinds[2:] if n % 2 == 0 else ()):
                 try:
                     out[kind, root, day] = build(kind, engine, root, day, **opts).graph().source
                 except Exception as exc:  # not valid that day, or not a kind this chart takes
@@ -68,12 +109,15 @@ def test_charts_from_the_index_are_those_from_the_statements(indexed, monkeypatc
     read = engine.read
     monkeypatch.setattr(engine, "read", lambda cypher, params=None: statements.append(cypher) or read(cypher, params))
     from_memory = _charts(engine)
-    assert not [s for s in statements if "UNWIND $ids AS pid" in s or "UNWIND $ids AS uid" in s]
+    steps = ("UNWIND $ids AS pid", "UNWIND $ids AS uid", "UNWIND $ids AS from_id")
+    assert not [s for s in statements if any(step in s for step in steps)]
     monkeypatch.setitem(traversals.STRATEGY["charts"], "ladybug", "statement")
     by_statement = _charts(engine)
-    assert [s for s in statements if "UNWIND $ids AS pid" in s]  # the statements ran this time
+    for step in steps[::2]:  # the statements ran this time
+        assert [s for s in statements if step in s], step
     drawn = [key for key, source in by_statement.items() if source.startswith("digraph")]
     assert len(drawn) > 20, drawn
+    assert len([key for key in drawn if key[0] == "deps" and "->" in by_statement[key]]) > 5, drawn
     for key in by_statement:
         assert from_memory[key] == by_statement[key], key
 
