@@ -273,6 +273,18 @@ CHAIN_QUERY = ("query($id: ID!, $asOf: Date) { chainOfCommand(id: $id, asOf: $as
                "{ depth id type name headPost holder capacity } }")
 
 
+#: the other graph questions asked through GraphQL and directly: (GraphQL document, sample, direct call)
+OTHER_QUESTIONS = {
+    "span_of_control": ("query($id: ID!, $asOf: Date) { spanOfControl(id: $id, asOf: $asOf) "
+                        "{ id type name directReports } }", "line",
+                        lambda engine, i: engine.query("span_of_control", id=i, as_of=AS_OF)),
+    "subordinates_depth_3": ("query($id: ID!, $asOf: Date) { subordinates(id: $id, depth: 3, asOf: $asOf) "
+                             "{ depth id type name parent kind } }", "areas",
+                             lambda engine, i: engine.query("subordinates", id=i, depth=3, as_of=AS_OF)),
+    "within_2": ("query($id: ID!, $asOf: Date) { within(id: $id, steps: 2, asOf: $asOf) "
+                 "{ depth id type name via relationship } }", "line",
+                 lambda engine, i: engine.query("within", id=i, steps=2, as_of=AS_OF)),
+}
 SEARCH_QUERY = "query($text: String!) { search(text: $text) { id displayName } }"
 UNITS_QUERY = "{ units(first: 50) { totalCount nodes { id name } } }"
 
@@ -307,7 +319,8 @@ def asgi_post(app: Any, body: bytes) -> Callable[[], Any]:
 
 
 def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
-    """chainOfCommand through GraphQL against `engine.query("chain_of_command")`, ratio of p50s.
+    """chainOfCommand through GraphQL against `engine.query("chain_of_command")`, ratio of p50s;
+    spanOfControl, subordinates (depth 3) and within (2 steps) the same way (`questions`).
 
     Each id is asked both ways in turn, so both see the same machine. The GraphQL time is the
     server's: the request handed to the ASGI app until its response is complete (routing, body,
@@ -322,26 +335,37 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
     app = create_app(engine)
     line = sample["line"]
 
-    def body(node_id: str) -> bytes:
-        return json.dumps({"query": CHAIN_QUERY, "variables": {"id": node_id, "asOf": AS_OF.isoformat()}}).encode()
+    def body(node_id: str, query: str = CHAIN_QUERY) -> bytes:
+        return json.dumps({"query": query, "variables": {"id": node_id, "asOf": AS_OF.isoformat()}}).encode()
 
-    async def measure() -> tuple[dict, dict, dict]:
-        async with app.router.lifespan_context(app):  # as a server starts and stops the app
-            return await timed_requests()
-
-    async def timed_requests() -> tuple[dict, dict, dict]:
-        posts = {node_id: asgi_post(app, body(node_id)) for node_id in line}
-        for node_id in line[:3]:
+    async def in_turn(ids: list[str], query: str, direct_call: Callable[[str], Any], n: int) -> tuple[dict, dict]:
+        """Each id asked through GraphQL and directly in turn, so both see the same machine."""
+        posts = {node_id: asgi_post(app, body(node_id, query)) for node_id in ids}
+        for node_id in ids[:3]:
             await posts[node_id]()
         server, direct = [], []
-        for index in range(runs):
-            node_id = line[index % len(line)]
+        for index in range(n):
+            node_id = ids[index % len(ids)]
             started = time.perf_counter()
             await posts[node_id]()
             server.append(time.perf_counter() - started)
             started = time.perf_counter()
-            engine.query("chain_of_command", id=node_id, as_of=AS_OF)
+            direct_call(node_id)
             direct.append(time.perf_counter() - started)
+        return percentiles(server), percentiles(direct)
+
+    async def measure() -> tuple[dict, dict, dict, dict, dict]:
+        async with app.router.lifespan_context(app):  # as a server starts and stops the app
+            return await timed_requests()
+
+    async def timed_requests() -> tuple[dict, dict, dict, dict, dict]:
+        server, direct = await in_turn(line, CHAIN_QUERY,
+                                       lambda i: engine.query("chain_of_command", id=i, as_of=AS_OF), runs)
+        others = {}
+        for name, (query, ids, call) in OTHER_QUESTIONS.items():
+            graphql, plain = await in_turn(sample[ids], query, lambda i, c=call: c(engine, i), max(5, runs // 2))
+            others[name] = {"graphql": graphql, "direct": plain,
+                            "ratio_p50": graphql["p50_ms"] / plain["p50_ms"] if plain["p50_ms"] else None}
         client = []
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             for index in range(runs):
@@ -351,7 +375,7 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
                 client.append(time.perf_counter() - started)
                 if response.status_code != 200 or "errors" in response.json():
                     raise RuntimeError(f"GraphQL answered {response.status_code}: {response.text[:500]}")
-        return percentiles(server), percentiles(direct), percentiles(client), await root_fields()
+        return server, direct, percentiles(client), await root_fields(), others
 
     async def root_fields() -> dict:
         """What a leader meets first at this scale: a search by name and the first page of units."""
@@ -370,9 +394,9 @@ def graphql_ratio(engine: Engine, sample: dict, runs: int) -> dict:
             out[name] = percentiles(times)
         return out
 
-    over_graphql, direct, client, roots = asyncio.run(measure())
+    over_graphql, direct, client, roots, others = asyncio.run(measure())
     out = {"query": "chain_of_command", "graphql": over_graphql, "direct": direct, "with_client": client,
-           "root_fields": roots,
+           "root_fields": roots, "questions": others,
            "ratio_p50": over_graphql["p50_ms"] / direct["p50_ms"] if direct["p50_ms"] else None,
            "overhead_p50_ms": over_graphql["p50_ms"] - direct["p50_ms"],
            "api_bench_module": importlib.util.find_spec("orggraph.api.bench") is not None}

@@ -176,6 +176,10 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
         assert all(isinstance(n, (int, float)) and n >= 0 for n in numbers), (name, numbers)
         assert result["chart"]["units"] >= 500
+        questions = result["graphql"]["questions"]  # the other graph questions, both ways
+        assert set(questions) == {"span_of_control", "subordinates_depth_3", "within_2"}
+        assert all(q["ratio_p50"] > 0 and q["graphql"]["p50_ms"] > 0 and q["direct"]["p50_ms"] > 0
+                   for q in questions.values()), questions
         in_graph = result["chart_in_graph"]  # the municipality with the most units, in the graph itself
         assert in_graph["seconds"] >= 0 and in_graph["units"] >= 1 and in_graph["boxes"] >= 1
         assert (in_graph.get("statement_seconds") is not None) == (name == "embedded")
@@ -194,7 +198,23 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
-                   "GraphQL ratio", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph",
+                   "GraphQL ratio", "the other questions", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph",
                    "dependency map in the graph", "peak memory", "line index"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()
+
+
+def test_the_graphql_target_counts_every_question_asked_both_ways():
+    from orggraph.bench.report import verdicts
+
+    def report(**ratios):
+        chain = ratios.pop("chain")
+        return {"engines": {"embedded": {"graphql": {"ratio_p50": chain, "questions": {
+            key: {"ratio_p50": value, "graphql": {"p50_ms": value}, "direct": {"p50_ms": 1.0}}
+            for key, value in ratios.items()}}}}}
+
+    def graphql_line(**ratios):
+        return next(line for line in verdicts(report(**ratios)) if "GraphQL" in line)
+    assert ": met (" in graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=1.4, within_2=1.5)
+    missed = graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=2.0, within_2=1.5)
+    assert "**missed**" in missed and "subordinates 2.00×" in missed and "chain of command 1.20×" in missed
