@@ -2,10 +2,10 @@
 
 Breadth-first over the cooperation relationships (PARTY_TO, COVERS, DEPENDS_ON, ESTABLISHES,
 DELIVERS, FUNDS, and MEMBER_OF between organisations), one statement per step, or on LadybugDB
-from the line index (from_index.deps_rows: the statement takes a second a step at national scale). Agreements are
-grouped by kind and status; a group larger than `max_group` becomes one box with a count and the
-edges into it are merged with a multiplicity ("deltaker ×45"), so 157 agreements stay one box
-rather than a hairball.
+from the line index (from_index.deps_rows: there the statement takes a second a step at national
+scale). Agreements are grouped by kind and status; a group larger than `max_group` becomes one box
+with a count and the edges into it are merged with a multiplicity ("deltaker ×45"), so 157
+agreements stay one box rather than a hairball.
 """
 from __future__ import annotations
 

@@ -137,7 +137,6 @@ def deps_rows(index: LineIndex, engine: "Engine", ids: list[str], day: dt.date, 
     role, note and amount and the other end's properties. A type with none of those columns comes
     from the index alone; one with them is read anchored on the id, per type and direction
     (~0.3–0.5 ms each, against 1 s for the UNWIND over every type at national scale)."""
-    from orggraph.schema import REL_BY_NAME
     found: list[tuple[str, bool, str, str, dict[str, Any]]] = []  # (via, outgoing, rel, other, edge)
     for via in ids:
         via_type = index.every[via][0]
@@ -145,15 +144,14 @@ def deps_rows(index: LineIndex, engine: "Engine", ids: list[str], day: dt.date, 
         for other, rel, outgoing, _, f, t in index.links.get(via, ()):
             if rel in rels and _ok(f, t, day) and _ok(*index.every[other][2:], day) \
                     and keep(rel, via_type, index.every[other][0]):
-                if any(REL_BY_NAME[rel].prop(name) for _, name in EDGE_COLUMNS):
+                if _edge_columns(rel):
                     anchored.add((rel, outgoing))
                 else:
                     found.append((via, outgoing, rel, other, {}))
         for rel, outgoing in sorted(anchored):
-            columns = ", ".join(f"r.{name} AS {key}" for key, name in EDGE_COLUMNS if REL_BY_NAME[rel].prop(name))
             hop = f"-[r:{rel}]->" if outgoing else f"<-[r:{rel}]-"
             for row in engine.read(f"MATCH (a:{via_type}){hop}(b) WHERE a.id = $id AND {live('r')} "
-                                   f"RETURN b.id AS id, {columns}", {"id": via, "as_of": day}):
+                                   f"RETURN b.id AS id, {_edge_columns(rel)}", {"id": via, "as_of": day}):
                 other = row.pop("id")
                 if other in index.every and _ok(*index.every[other][2:], day) \
                         and keep(rel, via_type, index.every[other][0]):
@@ -163,6 +161,12 @@ def deps_rows(index: LineIndex, engine: "Engine", ids: list[str], day: dt.date, 
              **{key: edge.get(key) for key, _ in EDGE_COLUMNS}, "id": other, "type": index.every[other][0],
              "name": index.every[other][1], **props[other]}
             for via, outgoing, rel, other, edge in found]
+
+
+def _edge_columns(rel: str) -> str:
+    """`r.role AS role, …`: the EDGE_COLUMNS relationship type `rel` has ("" for none)."""
+    from orggraph.schema import REL_BY_NAME
+    return ", ".join(f"r.{name} AS {key}" for key, name in EDGE_COLUMNS if REL_BY_NAME[rel].prop(name))
 
 
 def _held(index: LineIndex, node_id: str, day: dt.date) -> list[tuple[Any, Any]]:
