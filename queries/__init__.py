@@ -102,11 +102,11 @@ class NamedQuery:
         return {p.name: p.convert(raw.get(p.name), self.name) for p in self.params}
 
     def execute(self, engine: "Engine", raw: dict[str, Any]) -> list["Row"]:
+        from .line_index import question
         params = self.bind(raw)
-        if self.runner is not None:
-            rows = self.runner(engine, params)
-        else:
-            rows = engine.read(self.cypher(engine.dialect), params)
+        with question(engine):  # a traversal's steps are one question to the line index
+            rows = self.runner(engine, params) if self.runner is not None \
+                else engine.read(self.cypher(engine.dialect), params)
         for row in rows:  # collected lists come in engine order; give them reading order
             for key, value in row.items():
                 if isinstance(value, list) and all(isinstance(v, str) for v in value):

@@ -26,8 +26,9 @@ begin and on end, committed or not). After a write it is brought up to date in o
   while refreshing): the index is dropped and built again. Building reads every node and
   relationship (~20 s at national scale), so a server builds it in a thread of its own
   (`build_in_background`) and its questions run their statements until it is done; elsewhere
-  `traversals` builds it once a process has asked a second time in one generation, and a one-off
-  query (the CLI) runs the Cypher instead.
+  `traversals` builds it once a process has asked a second question in one generation (a
+  question counts once however many reads it takes: `question`), and a one-off query or chart
+  (the CLI) runs the Cypher instead.
 
 Only the embedded engine uses it: its database has one process, so no write can bypass
 `Engine.write`. A Neo4j server has other clients. A refresh changes the index in place, so no
@@ -41,8 +42,9 @@ import logging
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from orggraph.interpreter import collector_paused, switching_every
 
@@ -336,7 +338,25 @@ BUILD_AT = 2
 REFRESH_MAX = 1000
 _indexes: "weakref.WeakKeyDictionary[Any, LineIndex]" = weakref.WeakKeyDictionary()
 _asked: "weakref.WeakKeyDictionary[Any, tuple[int, int]]" = weakref.WeakKeyDictionary()
+#: per thread, while a question runs (`question`): the engines it has counted for
+_question = threading.local()
 _refreshing = threading.Lock()
+
+
+@contextmanager
+def question(engine: "Engine") -> Iterator[None]:
+    """One question, however many reads it takes (a traversal's steps, a chart's levels): it counts
+    once toward BUILD_AT. So a one-off question or chart (the CLI) runs its statements rather than
+    building an index at its second read that it would use once (~20 s at national scale, against
+    2 s for a dependency map's statements). Inside another question, that one counts."""
+    if getattr(_question, "counted", None) is not None:
+        yield
+        return
+    _question.counted = set()
+    try:
+        yield
+    finally:
+        _question.counted = None
 
 
 def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
@@ -352,7 +372,12 @@ def current(engine: "Engine", build_now: bool = False) -> LineIndex | None:
         _start_behind(engine)  # the question runs its statement meanwhile
         return None
     generation, asked = _asked.get(engine, (engine.generation, 0))
-    asked = asked + 1 if generation == engine.generation else 1
+    asked = asked if generation == engine.generation else 0
+    counted = getattr(_question, "counted", None)
+    if counted is None or engine not in counted:  # a question counts once, however many reads
+        asked += 1
+        if counted is not None:
+            counted.add(engine)
     _asked[engine] = (engine.generation, asked)
     if not build_now and asked < BUILD_AT:
         return None

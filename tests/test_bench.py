@@ -128,6 +128,34 @@ def test_a_one_off_question_does_not_build_the_index(tmp_path):
         engine.close()
 
 
+def test_a_question_of_many_reads_counts_once_toward_the_build(tmp_path, monkeypatch):
+    """A traversal's steps and a chart's levels are one question: a one-off one (the CLI) runs its
+    statements, and the index is built at the second question, not at the second read."""
+    from orggraph.config import Settings
+    from orggraph.engine import open_engine
+    from orggraph.viz import build
+    engine = open_engine(Settings(engine="embedded", db_path=tmp_path / "g.lbdb"))
+    reads = []
+    try:
+        load(engine, [DATA / "valid"])
+        line_index.forget(engine)
+        read = engine.read
+        monkeypatch.setattr(engine, "read", lambda cypher, params=None: reads.append(cypher) or read(cypher, params))
+        rows = engine.query("subordinates", id="fjordvik", depth=3, as_of="2022-01-01")
+        assert len({r["depth"] for r in rows}) >= 2 and len(reads) >= 2  # steps, each a statement
+        assert line_index._indexes.get(engine) is None
+        line_index.forget(engine)
+        reads.clear()
+        chart = build("org", engine, "fjordvik", "2022-01-01", depth=3)
+        assert len(chart.boxes) > 3 and len(reads) >= 3  # levels, each a statement
+        assert line_index._indexes.get(engine) is None
+        first = chart.graph().source
+        second = build("org", engine, "fjordvik", "2022-01-01", depth=3)  # the second question builds it
+        assert line_index._indexes.get(engine) is not None and second.graph().source == first
+    finally:
+        engine.close()
+
+
 def test_server_start_asks_while_the_index_is_built_behind(tmp_path, monkeypatch):
     """`bench.measure.server_start` times requests while the build runs (here made to take 0.4 s),
     and leaves the engine as it found it: builds in questions, no build behind."""

@@ -22,6 +22,12 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
 
 def build(kind: str, engine: "Engine", node_id: str, as_of: Any = None, **opts: Any) -> Chart:
     """The drawn model of one chart (boxes, links, summary); `.graph()` gives the Graphviz graph."""
+    from orggraph.queries.line_index import question
+    with question(engine):  # its levels and steps are one question to the line index
+        return _build(kind, engine, node_id, as_of, **opts)
+
+
+def _build(kind: str, engine: "Engine", node_id: str, as_of: Any = None, **opts: Any) -> Chart:
     if kind == "org":
         from .org import org_chart
         return org_chart(engine, node_id, as_of, **opts)
@@ -49,8 +55,11 @@ def render(kind: str, engine: "Engine", node_id: str, as_of: Any = None, fmt: st
     if kind == "hearing":
         if fmt != "pdf":
             raise ChartError("the hearing pack is a PDF: use format pdf")
+        from orggraph.queries.line_index import question
+
         from .hearing import hearing_pdf
-        return hearing_pdf(engine, node_id, as_of, **opts)
+        with question(engine):
+            return hearing_pdf(engine, node_id, as_of, **opts)
     if fmt not in FORMATS:
         raise ChartError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
     return render_graph(graph(kind, engine, node_id, as_of, **opts), fmt)
