@@ -59,28 +59,29 @@ def test_a_dependency_step_keeps_to_the_periods_of_relationships(indexed):
     """Relationships that begin or end between the days, beside live ones of the same type at the
     same node: the index's own period check and the anchored read's must each hold."""
     engine = indexed
+
     def pair(rel, source, target):  # a first pair of nodes with no such relationship yet
         have = {(r["a"], r["b"]) for r in engine.read(f"MATCH (a)-[:{rel}]->(b) RETURN a.id AS a, b.id AS b")}
         return next((a, b) for a in _ids(engine, source) for b in _ids(engine, target) if (a, b) not in have)
-    (org, other), (agreement, service) = pair("PARTY_TO", "Organisation", "Agreement"), \
+    (party, other), (agreement, service) = pair("PARTY_TO", "Organisation", "Agreement"), \
         pair("COVERS", "Agreement", "Service")
     period = {"valid_from": dt.date(2017, 1, 1), "valid_to": dt.date(2019, 12, 31)}
     engine.write(lambda tx: [
         tx.run("MATCH (o:Organisation), (a:Agreement) WHERE o.id = $o AND a.id = $a CREATE (o)-[:PARTY_TO "
                "{role: 'partial', note: 'før 2020', valid_from: $valid_from, valid_to: $valid_to, "
-               "source: 'test'}]->(a)", {"o": org, "a": other, **period}),
+               "source: 'test'}]->(a)", {"o": party, "a": other, **period}),
         tx.run("MATCH (a:Agreement), (s:Service) WHERE a.id = $a AND s.id = $s CREATE (a)-[:COVERS "
                "{valid_from: $valid_from, valid_to: $valid_to, source: 'test'}]->(s)",
                {"a": agreement, "s": service, **period})])
     index = line_index.current(engine, build_now=True)
-    types = {i: index.every[i][0] for i in (org, other, agreement, service)}
+    types = {i: index.every[i][0] for i in (party, other, agreement, service)}
     differs = 0
     for day in DAYS:
         expected = [r for r in engine.read(deps._step_query(engine), {"ids": list(types), "as_of": day})
                     if deps.keep(r["rel"], types[r["via"]], r["type"])]
         got = from_index.deps_rows(index, engine, list(types), day, deps.STEP_RELS, deps.keep)
         assert _canonical(got) == _canonical(expected), day
-        differs += any({r["via"], r["id"]} in ({org, other}, {agreement, service}) for r in expected)
+        differs += any({r["via"], r["id"]} in ({party, other}, {agreement, service}) for r in expected)
     assert 0 < differs < len(DAYS)  # the new relationships are live on some days, not all
 
 
