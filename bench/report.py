@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from orggraph.generate import generate
 
+from .measure import OTHER_QUESTIONS
+
 # Targets of issue 7
 TARGET_QUERY_P95_MS = 5.0
 TARGET_GRAPHQL_RATIO = 1.5
@@ -91,14 +93,13 @@ def _verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**missed**")
 
 
-#: the questions asked through GraphQL beside chain of command (bench/measure.py OTHER_QUESTIONS)
-OTHER_QUESTIONS = {"span_of_control": "span of control", "subordinates_depth_3": "subordinates",
-                   "within_2": "within"}
 QUERY_ROWS = [("chain of command", "chain_of_command", True),
               ("span of control", "span_of_control", True),
               ("subordinates to depth 3", "subordinates_depth_3", False),
               ("within 2 steps", "within_2", False),
               ("search by name", "search_by_name", False)]
+#: the questions asked through GraphQL beside chain of command (measure.OTHER_QUESTIONS), by label
+GRAPHQL_OTHERS = {key: label for label, key, _ in QUERY_ROWS if key in OTHER_QUESTIONS}
 
 
 def rows(report: dict) -> list[tuple[str, list[str]]]:
@@ -126,11 +127,11 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
         lambda r: (_num(_get(r, "graphql", "ratio_p50"), ".2f")
                    + f" ({_ms(_get(r, 'graphql', 'graphql'))} vs {_ms(_get(r, 'graphql', 'direct'))} ms)")
         if _get(r, "graphql", "ratio_p50") is not None else (_get(r, "graphql", "error") or "–")[:120])
-    add("GraphQL ratio, the other questions p50: span of control, subordinates to depth 3, within 2 steps",
+    add(f"GraphQL ratio, the other questions p50: {', '.join(GRAPHQL_OTHERS.values())}",
         lambda r: ", ".join(f"{_num(_get(r, 'graphql', 'questions', key, 'ratio_p50'), '.2f')} "
                             f"({_get(r, 'graphql', 'questions', key, 'graphql', 'p50_ms'):.2f} vs "
                             f"{_get(r, 'graphql', 'questions', key, 'direct', 'p50_ms'):.2f} ms)"
-                            for key in OTHER_QUESTIONS) if _get(r, "graphql", "questions") else "–")
+                            for key in GRAPHQL_OTHERS) if _get(r, "graphql", "questions") else "–")
     add("GraphQL overhead per request, p50 (ms)", lambda r: _num(_get(r, "graphql", "overhead_p50_ms"), ".2f"))
     add("GraphQL `search(text:)` (every word, accents ignored): p50 / p95 ms",
         lambda r: _ms(_get(r, "graphql", "root_fields", "search")))
@@ -205,13 +206,13 @@ def verdicts(report: dict) -> list[str]:
                              f"{_verdict(None if p95 is None else p95 < TARGET_QUERY_P95_MS)} ({_num(p95, '.2f')} ms)")
         # every graph question asked both ways counts: chain of command and the others
         ratio = _get(r, "graphql", "ratio_p50")
-        others = [_get(r, "graphql", "questions", key, "ratio_p50") for key in OTHER_QUESTIONS] \
+        others = [_get(r, "graphql", "questions", key, "ratio_p50") for key in GRAPHQL_OTHERS] \
             if _get(r, "graphql", "questions") else []
         worst = None if ratio is None or None in others else max([ratio, *others])
         lines.append(f"- {name}, GraphQL ≤ {TARGET_GRAPHQL_RATIO:g}× direct: "
                      f"{_verdict(None if worst is None else worst <= TARGET_GRAPHQL_RATIO)} "
                      f"(chain of command {_num(ratio, '.2f')}×"
-                     + "".join(f", {label} {_num(v, '.2f')}×" for label, v in zip(OTHER_QUESTIONS.values(), others))
+                     + "".join(f", {label} {_num(v, '.2f')}×" for label, v in zip(GRAPHQL_OTHERS.values(), others))
                      + ")")
         ratio = _get(r, "load", "ratio_to_bulk")
         lines.append(f"- {name}, loader within {TARGET_LOAD_RATIO:g}× of the bulk path: "

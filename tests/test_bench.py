@@ -245,4 +245,4 @@ def test_the_graphql_target_counts_every_question_asked_both_ways():
         return next(line for line in verdicts(report(**ratios)) if "GraphQL" in line)
     assert ": met (" in graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=1.4, within_2=1.5)
     missed = graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=2.0, within_2=1.5)
-    assert "**missed**" in missed and "subordinates 2.00×" in missed and "chain of command 1.20×" in missed
+    assert "**missed**" in missed and "subordinates to depth 3 2.00×" in missed and "chain of command 1.20×" in missed

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from orggraph.queries.line_index import question
+
 from .common import FORMATS, Chart, ChartError, render_graph
 
 if TYPE_CHECKING:
@@ -22,7 +24,6 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
 
 def build(kind: str, engine: "Engine", node_id: str, as_of: Any = None, **opts: Any) -> Chart:
     """The drawn model of one chart (boxes, links, summary); `.graph()` gives the Graphviz graph."""
-    from orggraph.queries.line_index import question
     with question(engine):  # its levels and steps are one question to the line index
         return _build(kind, engine, node_id, as_of, **opts)
 
@@ -55,8 +56,6 @@ def render(kind: str, engine: "Engine", node_id: str, as_of: Any = None, fmt: st
     if kind == "hearing":
         if fmt != "pdf":
             raise ChartError("the hearing pack is a PDF: use format pdf")
-        from orggraph.queries.line_index import question
-
         from .hearing import hearing_pdf
         with question(engine):
             return hearing_pdf(engine, node_id, as_of, **opts)
