@@ -181,9 +181,19 @@ def _stated(rel: RelItem) -> str:
 
 
 def _cycles(rels: list[RelItem], add) -> None:
-    """A reporting cycle is an error if there is a day on which all its links hold."""
-    links = [r for r in rels if r.type == "PART_OF" or (r.type == "REPORTS_TO"
-                                                        and r.props.get("kind") == "line")]
+    """A reporting cycle is an error if there is a day on which all its links hold.
+
+    Only links inside a knot of the graph of every link on any day can be in a cycle on some day,
+    and only their dates can start one; so the search day by day runs over those alone, and not at
+    all when that graph has no cycle. Before, it walked every link on every day a link starts or
+    ends: a national history has about 120 such days, and that took minutes."""
+    links = [r for r in rels if r.type == "PART_OF" or (r.type == "REPORTS_TO" and r.props.get("kind") == "line")]
+    every_day: dict[str, list[RelItem]] = defaultdict(list)
+    for rel in links:
+        every_day[rel.source].append(rel)
+    if not _find_cycles(every_day):  # the usual input: no cycle even with all days' links at once
+        return
+    links = _knotted(links)
     days = {dt.date.min}
     for rel in links:
         if rel.props.get("valid_from"):
@@ -209,6 +219,46 @@ def _cycles(rels: list[RelItem], add) -> None:
             when = "" if day == dt.date.min else f" from {day}"
             first = min(given, key=lambda r: r.where)
             add(Problem(first.where, first.field, f"reporting cycle{when}: {chain}"))
+
+
+def _knotted(links: list[RelItem]) -> list[RelItem]:
+    """The links whose two ends lie in one strongly connected component (Tarjan's algorithm,
+    iterative), in their order: a self-link, or a link that some path of links leads back from."""
+    graph: dict[str, list[str]] = defaultdict(list)
+    for rel in links:
+        graph[rel.source].append(rel.target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    for root in list(graph):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        walk = [(root, iter(graph.get(root, ())))]
+        while walk:
+            node, targets = walk[-1]
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    walk.append((target, iter(graph.get(target, ()))))
+                    break
+                if target not in component:  # still on the stack
+                    low[node] = min(low[node], index[target])
+            else:
+                walk.pop()
+                if walk:
+                    parent = walk[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        component[member] = index[node]
+                        if member == node:
+                            break
+    return [rel for rel in links if component[rel.source] == component[rel.target]]
 
 
 def _find_cycles(graph: dict[str, list[RelItem]]) -> list[list[RelItem]]:

@@ -3,10 +3,18 @@ forums and agreements, written as the loader's CSV files.
 
 At scale 1.0 it has about 200 000 units and a million relationships; the same
 scale and seed always give the same files.
+
+It has a history, as real ones do, so that questions "as of" a day and the checks of periods
+meet dated facts at scale: units moved to another parent on a day (their PART_OF and their
+leader's REPORTS_TO end the day before and start again under the new parent), units closed
+(with their post, its holder's HOLDS and its lines), and posts whose holder changed. The changes
+fall on the first of a month from 2016 to 2025, so there are about 120 distinct days. The
+history is drawn from a random stream of its own: the trees are the same as without it.
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +31,16 @@ def slug(name: str) -> str:
     return "svc-" + name.lower().replace(" ", "-").replace("ø", "o").replace("å", "a").replace("æ", "ae")
 
 
+#: of the units below a service area, the share moved to another parent of the same depth
+MOVED = 0.04
+#: of the leaf units not moved and not a new parent, the share closed
+CLOSED = 0.03
+#: of the filled posts not closed, the share whose holder changed
+NEW_HOLDER = 0.15
+FIRST_CHANGE, CHANGE_MONTHS = dt.date(2016, 1, 1), 120
+DAY = dt.timedelta(days=1)
+
+
 SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling", "Brannvern",
             "Legevakt", "Renovasjon", "Arkiv", "PPT"]
 
@@ -31,8 +49,9 @@ SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling",
 class Tables:
     rows: dict[str, list[dict]] = field(default_factory=dict)
 
-    def add(self, section: str, **row) -> None:
+    def add(self, section: str, **row) -> dict:
         self.rows.setdefault(section, []).append(row)
+        return row
 
     def write(self, folder: Path) -> dict[str, int]:
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,11 +66,25 @@ class Tables:
         return counts
 
 
-def _tree(rng: random.Random, tables: Tables, municipality: str, budget: int) -> None:
+@dataclass
+class Made:
+    """One generated unit and the rows that make it up, for the history to change."""
+
+    depth: int
+    parent: str
+    unit: dict
+    post: dict
+    line: dict  # the leader's REPORTS_TO row
+    member: dict  # the leader's MEMBER_OF row
+    person: dict | None
+
+
+def _tree(rng: random.Random, tables: Tables, municipality: str, budget: int) -> list[Made]:
     """Spread `budget` units under a municipality, at most MAX_DEPTH deep: wide service areas
     at the top, narrower below, growing wherever the random walk goes (so some branches are deep)."""
     frontier = [(municipality, 0, f"{municipality}-direktor")]
     made = 0
+    units: list[Made] = []
     while frontier and made < budget:
         parent, depth, boss = frontier.pop(rng.randrange(len(frontier)))
         children = min(rng.randint(1, max(2, 9 - 2 * depth)), budget - made)
@@ -61,24 +94,86 @@ def _tree(rng: random.Random, tables: Tables, municipality: str, budget: int) ->
             name = (AREAS[index % len(AREAS)] if depth == 0
                     else f"{rng.choice(WORDS)} {rng.choice(['enhet', 'avdeling', 'team'])} {made}")
             kind = "service_area" if depth == 0 else ("staff" if index == 0 and depth == 1 else "unit")
-            tables.add("units", id=unit, name=name, kind=kind, part_of=parent,
-                       fte=round(rng.uniform(2, 60), 1), source=SOURCE)
+            row = tables.add("units", id=unit, name=name, kind=kind, part_of=parent,
+                             fte=round(rng.uniform(2, 60), 1), source=SOURCE)
             post = f"{unit}-leder"
-            tables.add("posts", id=post, title=f"Leder {name}", kind="leader", heads=unit, source=SOURCE)
-            tables.add("relationships", type="REPORTS_TO", **{"from": post, "to": boss}, kind="line",
-                       source=SOURCE)
-            tables.add("relationships", type="MEMBER_OF", **{"from": post, "to": f"{municipality}-nettverk"},
-                       role="medlem", source=SOURCE)
+            post_row = tables.add("posts", id=post, title=f"Leder {name}", kind="leader", heads=unit,
+                                  source=SOURCE)
+            line = tables.add("relationships", type="REPORTS_TO", **{"from": post, "to": boss}, kind="line",
+                              source=SOURCE)
+            member = tables.add("relationships", type="MEMBER_OF",
+                                **{"from": post, "to": f"{municipality}-nettverk"}, role="medlem", source=SOURCE)
+            person = None
             if rng.random() < 0.9:  # one in ten posts is vacant
-                tables.add("persons", id=f"{post}-p", name=f"Person {made} i {municipality}",
-                           holds=post, source=SOURCE)
+                person = tables.add("persons", id=f"{post}-p", name=f"Person {made} i {municipality}",
+                                    holds=post, source=SOURCE)
+            units.append(Made(depth, parent, row, post_row, line, member, person))
             if depth + 1 < MAX_DEPTH:
                 frontier.append((unit, depth + 1, post))
+    return units
+
+
+def _change_day(rng: random.Random) -> dt.date:
+    month = rng.randrange(CHANGE_MONTHS)
+    return FIRST_CHANGE.replace(year=FIRST_CHANGE.year + month // 12, month=1 + month % 12)
+
+
+def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
+    """Moves, closures and new holders in one municipality (see the module's doc)."""
+    def dated(row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+        return tables.add("relationships", **row, **({"valid_from": start} if start else {}),
+                          **({"valid_to": end} if end else {}))
+
+    by_depth: dict[int, list[Made]] = {}
+    for made in units:
+        by_depth.setdefault(made.depth, []).append(made)
+    parents = {made.parent for made in units}
+    moved_to: set[str] = set()
+    moved: set[str] = set()
+    for made in units:
+        if made.depth == 0 or rng.random() >= MOVED:
+            continue
+        # another unit at the parent's depth: never below the moved unit, so no cycle, same depth
+        others = [m for m in by_depth[made.depth - 1] if m.unit["id"] != made.parent]
+        if not others:
+            continue
+        new = rng.choice(others)
+        day = _change_day(rng)
+        unit_id = made.unit["id"]
+        del made.unit["part_of"]
+        dated({"type": "PART_OF", "from": unit_id, "to": made.parent, "source": SOURCE}, end=day - DAY)
+        dated({"type": "PART_OF", "from": unit_id, "to": new.unit["id"], "source": SOURCE}, start=day)
+        made.line["valid_to"] = day - DAY
+        dated({"type": "REPORTS_TO", "from": made.post["id"], "to": new.post["id"], "kind": "line",
+               "source": SOURCE}, start=day)
+        moved_to.add(new.unit["id"])
+        moved.add(unit_id)
+    for made in units:
+        unit_id, post_id = made.unit["id"], made.post["id"]
+        if unit_id not in parents and unit_id not in moved and unit_id not in moved_to \
+                and rng.random() < CLOSED:
+            end = _change_day(rng) - DAY
+            made.unit["valid_to"] = made.post["valid_to"] = end
+            del made.unit["part_of"], made.post["heads"]
+            dated({"type": "PART_OF", "from": unit_id, "to": made.parent, "source": SOURCE}, end=end)
+            dated({"type": "HEADS", "from": post_id, "to": unit_id, "source": SOURCE}, end=end)
+            made.line["valid_to"] = made.member["valid_to"] = end
+            if made.person is not None:
+                del made.person["holds"]
+                dated({"type": "HOLDS", "from": made.person["id"], "to": post_id, "source": SOURCE}, end=end)
+        elif made.person is not None and rng.random() < NEW_HOLDER:
+            day = _change_day(rng)
+            tables.add("persons", id=f"{post_id}-p0", name=f"Tidligere leder av {made.unit['name']}",
+                       source=SOURCE)
+            dated({"type": "HOLDS", "from": f"{post_id}-p0", "to": post_id, "source": SOURCE}, end=day - DAY)
+            del made.person["holds"]
+            dated({"type": "HOLDS", "from": made.person["id"], "to": post_id, "source": SOURCE}, start=day)
 
 
 def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
              progress: Callable[[int], None] | None = None) -> dict[str, int]:
     rng = random.Random(seed)
+    history = random.Random(f"history {seed}")
     tables = Tables()
     per_municipality = max(1, round(UNITS_AT_FULL_SCALE * scale / MUNICIPALITIES))
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
@@ -97,7 +192,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         tables.add("relationships", type="MEMBER_OF", **{"from": f"{municipality}-direktor",
                                                           "to": f"{municipality}-ledergruppe"},
                    role="leder", source=SOURCE)
-        _tree(rng, tables, municipality, per_municipality)
+        _history(history, tables, _tree(rng, tables, municipality, per_municipality))
         if progress:
             progress(1)
     for service in SERVICES:

@@ -1,10 +1,19 @@
 """The synthetic Norway is deterministic, valid input, and as deep as asked."""
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import filecmp
 
 from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, generate
-from orggraph.loader.load import check
+from orggraph.loader.load import check, load
+
+DAY = dt.timedelta(days=1)
+
+
+def rows(folder, section):
+    with (folder / f"{section}.synthetic.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_same_seed_same_files_and_valid(tmp_path):
@@ -22,13 +31,49 @@ def test_same_seed_same_files_and_valid(tmp_path):
 
 def test_trees_reach_the_maximum_depth(tmp_path):
     generate(tmp_path, scale=0.2, seed=1)
-    parents = {}
-    with (tmp_path / "units.synthetic.csv").open(encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            unit_id, _, _, parent = line.split(",")[:4]
-            parents[unit_id] = parent
+    parents = {row["id"]: row["part_of"] for row in rows(tmp_path, "units") if row["part_of"]}
+    # a moved unit's parents are dated relationships; either one gives its depth
+    parents.update({row["from"]: row["to"] for row in rows(tmp_path, "relationships")
+                    if row["type"] == "PART_OF"})
+    assert len(parents) == len(rows(tmp_path, "units"))
 
     def depth(unit_id):
         return 1 + depth(parents[unit_id]) if unit_id in parents else 0
     assert max(depth(u) for u in parents) == MAX_DEPTH
+
+
+def test_the_history_answers_as_of_its_days(engine, tmp_path):
+    """Moves, closures and new holders are there, load, and change the answers on their days."""
+    generate(tmp_path, scale=0.02, seed=3)
+    rels = rows(tmp_path, "relationships")
+    part_of = [r for r in rels if r["type"] == "PART_OF"]
+    moves = {r["from"]: r for r in part_of if r["valid_from"]}
+    closed = [u for u in rows(tmp_path, "units") if u["valid_to"]]
+    holds = [r for r in rels if r["type"] == "HOLDS" and r["valid_from"]]
+    assert len(moves) > 20 and len(closed) > 20 and len(holds) > 50
+    load(engine, [tmp_path])
+
+    def chain(node_id, day):
+        return {row["id"]: row for row in engine.query("chain_of_command", id=node_id, as_of=day)}
+
+    unit, move = next(iter(moves.items()))
+    day = dt.date.fromisoformat(move["valid_from"])
+    (before,) = [r for r in part_of if r["from"] == unit and r["valid_to"]]
+    assert dt.date.fromisoformat(before["valid_to"]) == day - DAY
+    assert before["to"] in chain(unit, day - DAY) and move["to"] not in chain(unit, day - DAY)
+    assert move["to"] in chain(unit, day) and before["to"] not in chain(unit, day)
+    # the leader's line moves with the unit
+    assert move["to"] + "-leder" in chain(unit + "-leder", day)
+    assert before["to"] + "-leder" in chain(unit + "-leder", day - DAY)
+
+    gone = closed[0]
+    end = dt.date.fromisoformat(gone["valid_to"])
+    assert chain(gone["id"], end) and not chain(gone["id"], end + DAY)
+
+    # a new holder: the unit's leader post is held by the former leader, then by the new one
+    parent_of = {u["id"]: u["part_of"] for u in rows(tmp_path, "units") if u["part_of"]}
+    child, hold = next((c, h) for h in holds for c, parent in parent_of.items()
+                       if parent + "-leder" == h["to"])
+    day, parent = dt.date.fromisoformat(hold["valid_from"]), parent_of[child]
+    holders = {d: chain(child, d)[parent]["holder"] for d in (day - DAY, day)}
+    assert holders[day - DAY].startswith("Tidligere leder av ") and holders[day].startswith("Person ")

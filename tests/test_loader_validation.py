@@ -126,3 +126,72 @@ def test_a_required_field_given_as_null_is_missing(tmp_path):
                                         encoding="utf-8")
     [problem] = problems_of(tmp_path)
     assert (problem.where.line, problem.field) == (3, "name") and "needs 'name'" in problem.message
+
+
+def _live(rel, day):
+    start, end = rel.props.get("valid_from"), rel.props.get("valid_to")
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+def _has_cycle(links, day) -> bool:
+    """The plain answer: is there a cycle among the links live on `day`? (Colours, recursion.)"""
+    graph = {}
+    for rel in links:
+        if _live(rel, day):
+            graph.setdefault(rel.source, []).append(rel.target)
+    colour = {}
+
+    def visit(node) -> bool:
+        colour[node] = 1
+        for target in graph.get(node, ()):
+            if colour.get(target) == 1 or (not colour.get(target) and visit(target)):
+                return True
+        colour[node] = 2
+        return False
+    return any(not colour.get(node) and visit(node) for node in list(graph))
+
+
+def test_cycles_are_found_on_every_day_they_hold_and_only_then():
+    """Random dated reporting graphs, with knots and without: a cycle is reported exactly when the
+    links live on some day hold one, and each reported chain is a cycle of links live on the day it
+    names, reported at one of them. (The search runs over the knots of all days' links only.)"""
+    import datetime as dt
+    import random
+
+    from orggraph.loader.items import RelItem
+    from orggraph.loader.problems import Location
+    from orggraph.loader.validate import _cycles
+
+    days = [dt.date(2010 + i, 1, 1) for i in range(6)]
+    rng = random.Random(11)
+    found_some = found_none = 0
+    for case in range(400):
+        nodes = [f"u{i}" for i in range(rng.randint(2, 9))]
+        links = []
+        for line in range(1, rng.randint(2, 14)):
+            props = {"kind": rng.choice(["line", "line", "dotted"])}
+            if rng.random() < 0.5:
+                props["valid_from"] = rng.choice(days)
+            if rng.random() < 0.5:
+                props["valid_to"] = rng.choice(days) + dt.timedelta(days=rng.choice([-1, 0, 200]))
+            links.append(RelItem(rng.choice(["PART_OF", "REPORTS_TO"]), rng.choice(nodes), rng.choice(nodes),
+                                 props, Location("g.yaml", line), f"links[{line}]"))
+        problems = []
+        _cycles(links, problems.append)
+        counted = [r for r in links if r.type == "PART_OF" or r.props["kind"] == "line"]
+        candidates = {dt.date.min} | {r.props[k] + dt.timedelta(days=k == "valid_to")
+                                      for r in counted for k in ("valid_from", "valid_to") if k in r.props}
+        expected = any(_has_cycle(counted, day) for day in candidates)
+        assert bool(problems) == expected, (case, links, problems)
+        found_some += expected
+        found_none += not expected
+        for problem in problems:
+            head, _, chain = problem.message.partition(": ")
+            day = dt.date.fromisoformat(head.rpartition(" from ")[2]) if " from " in head else dt.date.min
+            ids = chain.split(" → ")
+            assert ids[0] == ids[-1]
+            steps = [[r for r in counted if r.source == a and r.target == b and _live(r, day)]
+                     for a, b in zip(ids, ids[1:])]
+            assert all(steps), (case, problem, links)
+            assert any(r.where == problem.where for step in steps for r in step)
+    assert found_some > 50 and found_none > 50  # both kinds of graph were drawn
