@@ -250,6 +250,48 @@ def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
     return out
 
 
+#: the days the strategies' answers are compared on: before the generated history, in it, the day measured
+AGREE_DAYS = (dt.date(2015, 6, 1), dt.date(2020, 6, 1), AS_OF)
+#: question: (sample, parameters, the strategies switched, ids compared; the statements are slow on LadybugDB)
+AGREE_ASKS = {"chain_of_command": ("line", {}, ("chain_of_command",), 20),
+              "span_of_control": ("line", {}, ("span_of_control",), 20),
+              "subordinates": ("areas", {"depth": 3}, STEPS, 4),
+              "within": ("line", {"steps": 2}, STEPS, 2)}
+
+
+def _canonical(rows: list[dict]) -> list:
+    return sorted((sorted(row.items(), key=str) for row in rows), key=str)
+
+
+def strategies_agree(engine: Engine, sample: dict) -> dict:
+    """The answers of the strategies `chain_strategies` times, compared (order aside) on sample ids
+    and AGREE_DAYS: a fast strategy counts only if it answers as the statements do, on the days
+    the generated history changes. LadybugDB: the line index against the statements; Neo4j: chain
+    of command's statement against one `chain_step` per level."""
+    from orggraph.queries import traversals
+    saved = {name: dict(v) for name, v in traversals.STRATEGY.items()}
+    compared, differing = 0, []
+    try:
+        for name, (ids, params, switched, count) in AGREE_ASKS.items():
+            choices = ("statement", "index") if engine.dialect == "ladybug" else \
+                ("statement", "hops") if name == "chain_of_command" else ()
+            for node_id in sample[ids][:count] if choices else ():
+                for day in AGREE_DAYS:
+                    answers = []
+                    for strategy in choices:
+                        for step in switched:
+                            traversals.STRATEGY[step][engine.dialect] = strategy
+                        answers.append(_canonical(engine.query(name, id=node_id, as_of=day, **params)))
+                    compared += 1
+                    if any(answer != answers[0] for answer in answers):
+                        differing.append(f"{name} {node_id} {day}")
+    finally:
+        for name, value in saved.items():
+            traversals.STRATEGY[name].update(value)
+    return {"compared": compared, "differ": len(differing), "first": differing[:3],
+            "days": [day.isoformat() for day in AGREE_DAYS]}
+
+
 def warm_up(engine: Engine, sample: dict, seconds: float) -> dict:
     """Ask the measured questions round-robin for `seconds` before any is timed.
 
@@ -589,6 +631,7 @@ def measure(engine_name: str, data: Path, workdir: Path, runs: int, graphql: boo
         sample = samples(engine)
         result["warm_up"] = warm_up(engine, sample, warmup)
         result["strategies"] = chain_strategies(engine, sample, runs)
+        result["strategies"]["agree"] = strategies_agree(engine, sample)
         result["queries"] = query_latencies(engine, sample, runs)
         if graphql:
             try:

@@ -190,7 +190,17 @@ def strategy_rows(report: dict) -> list[tuple[str, list[str]]]:
                 [f"{_num(_get(r, 'strategies', 'index_build_seconds'), '.2f')} / "
                  f"{_num(_get(r, 'strategies', 'index_entries'), ',')}" if _get(r, "strategies", "index_build_seconds")
                  is not None else "–" for r in engines]))
+    out.append(("the faster strategy's answers against the statements' (sample ids × 3 days, order aside)",
+                [_agreement(_get(r, "strategies", "agree")) for r in engines]))
     return out
+
+
+def _agreement(agree: dict | None) -> str:
+    if not agree:
+        return "–"
+    if agree["differ"]:
+        return f"**{agree['differ']} of {agree['compared']} differ**: " + "; ".join(agree["first"])
+    return f"the same in {agree['compared']} of {agree['compared']} ({', '.join(agree['days'])})"
 
 
 def verdicts(report: dict) -> list[str]:
@@ -199,6 +209,9 @@ def verdicts(report: dict) -> list[str]:
         if "error" in r:
             lines.append(f"- {name}: the run failed: `{r['error'][-300:]}`")
             continue
+        agree = _get(r, "strategies", "agree")
+        if agree and agree["differ"]:  # not a target: a fast strategy that answers wrongly is a bug
+            lines.append(f"- {name}: the strategies' answers differ: {_agreement(agree)}")
         for label, key, targeted in QUERY_ROWS:
             if targeted:
                 p95 = _get(r, "queries", key, "p95_ms")

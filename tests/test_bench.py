@@ -215,6 +215,8 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert (in_graph.get("deps_statement_seconds") is not None) == (name == "embedded")
         assert "chain_of_command/statement" in result["strategies"]
         assert "chain_of_command/hops" in result["strategies"]
+        agree = result["strategies"]["agree"]  # index (LadybugDB) or hops (Neo4j) against statements
+        assert agree["compared"] >= (60 if name == "neo4j" else 120) and agree["differ"] == 0, agree
     for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
                 "within/index", "search_by_name/statement", "search_by_name/index"):
         assert key in report["engines"]["embedded"]["strategies"], key
@@ -227,7 +229,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
     text = output.read_text(encoding="utf-8")
     for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
                    "GraphQL ratio", "the other questions", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph",
-                   "dependency map in the graph", "peak memory", "line index"):
+                   "dependency map in the graph", "peak memory", "line index", "answers against the statements'"):
         assert needle in text, needle
     assert "error" not in text.split("Targets:")[0].lower()
 
@@ -246,3 +248,18 @@ def test_the_graphql_target_counts_every_question_asked_both_ways():
     assert ": met (" in graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=1.4, within_2=1.5)
     missed = graphql_line(chain=1.2, span_of_control=1.1, subordinates_depth_3=2.0, within_2=1.5)
     assert "**missed**" in missed and "subordinates to depth 3 2.00×" in missed and "chain of command 1.20×" in missed
+
+
+def test_answers_that_differ_between_strategies_are_reported_loudly():
+    from orggraph.bench.report import strategy_rows, verdicts
+
+    def report(differing):
+        agree = {"compared": 138, "differ": len(differing), "first": differing[:3],
+                 "days": ["2015-06-01", "2024-06-01"]}
+        return {"engines": {"embedded": {"strategies": {"agree": agree}}}}
+    same, wrong = report([]), report(["chain_of_command k0001-u3 2015-06-01", "within k0002 2024-06-01"])
+    row = dict(strategy_rows(same))["the faster strategy's answers against the statements' (sample ids × 3 days, order aside)"]
+    assert row == ["the same in 138 of 138 (2015-06-01, 2024-06-01)"]
+    assert not any("differ" in line for line in verdicts(same))
+    (line,) = [line for line in verdicts(wrong) if "differ" in line]
+    assert "**2 of 138 differ**" in line and "chain_of_command k0001-u3 2015-06-01" in line
