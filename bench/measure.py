@@ -21,8 +21,9 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from orggraph.config import Settings
 from orggraph.engine import open_engine
@@ -206,13 +207,24 @@ def query_latencies(engine: Engine, sample: dict, runs: int) -> dict:
 STEPS = ("direct_reports", "neighbours", "dependents")
 
 
+@contextmanager
+def _strategies_kept() -> Iterator[None]:
+    """The query strategies (`traversals.STRATEGY`) as they were, after a measurement switched them."""
+    from orggraph.queries import traversals
+    saved = {name: dict(v) for name, v in traversals.STRATEGY.items()}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            traversals.STRATEGY[name].update(value)
+
+
 def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
     """chain_of_command (and span_of_control) under every strategy: the before/after numbers."""
     from orggraph.queries import line_index, traversals
     out: dict[str, Any] = {}
-    saved = {name: dict(v) for name, v in traversals.STRATEGY.items()}
     line = sample["line"]
-    try:
+    with _strategies_kept():
         for strategy in ("statement", "hops", "index"):
             if strategy == "index" and engine.dialect != "ladybug":
                 continue  # a Neo4j server has other writers: no cache there
@@ -244,9 +256,6 @@ def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
             out[f"search_by_name/{strategy}"] = latencies(
                 lambda w: engine.query("search_by_name", text=w, as_of=AS_OF), sample["words"],
                 max(5, runs // 4), 1)
-    finally:
-        for name, value in saved.items():
-            traversals.STRATEGY[name].update(value)
     return out
 
 
@@ -269,9 +278,8 @@ def strategies_agree(engine: Engine, sample: dict) -> dict:
     the generated history changes. LadybugDB: the line index against the statements; Neo4j: chain
     of command's statement against one `chain_step` per level."""
     from orggraph.queries import traversals
-    saved = {name: dict(v) for name, v in traversals.STRATEGY.items()}
     compared, differing = 0, []
-    try:
+    with _strategies_kept():
         for name, (ids, params, switched, count) in AGREE_ASKS.items():
             choices = ("statement", "index") if engine.dialect == "ladybug" else \
                 ("statement", "hops") if name == "chain_of_command" else ()
@@ -285,9 +293,6 @@ def strategies_agree(engine: Engine, sample: dict) -> dict:
                     compared += 1
                     if any(answer != answers[0] for answer in answers):
                         differing.append(f"{name} {node_id} {day}")
-    finally:
-        for name, value in saved.items():
-            traversals.STRATEGY[name].update(value)
     return {"compared": compared, "differ": len(differing), "first": differing[:3],
             "days": [day.isoformat() for day in AGREE_DAYS]}
 

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from orggraph.collation import sort_key
 from orggraph.errors import QueryError
 
+from .line_index import question
+
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine, Row
 
@@ -102,7 +104,6 @@ class NamedQuery:
         return {p.name: p.convert(raw.get(p.name), self.name) for p in self.params}
 
     def execute(self, engine: "Engine", raw: dict[str, Any]) -> list["Row"]:
-        from .line_index import question
         params = self.bind(raw)
         with question(engine):  # a traversal's steps are one question to the line index
             rows = self.runner(engine, params) if self.runner is not None \
