@@ -128,8 +128,7 @@ def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
     for made in units:
         by_depth.setdefault(made.depth, []).append(made)
     parents = {made.parent for made in units}
-    moved_to: set[str] = set()
-    moved: set[str] = set()
+    moved: set[str] = set()  # units moved and their new parents: not closed
     for made in units:
         if made.depth == 0 or rng.random() >= MOVED:
             continue
@@ -146,12 +145,10 @@ def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
         made.line["valid_to"] = day - DAY
         dated({"type": "REPORTS_TO", "from": made.post["id"], "to": new.post["id"], "kind": "line",
                "source": SOURCE}, start=day)
-        moved_to.add(new.unit["id"])
-        moved.add(unit_id)
+        moved.update((unit_id, new.unit["id"]))
     for made in units:
         unit_id, post_id = made.unit["id"], made.post["id"]
-        if unit_id not in parents and unit_id not in moved and unit_id not in moved_to \
-                and rng.random() < CLOSED:
+        if unit_id not in parents and unit_id not in moved and rng.random() < CLOSED:
             end = _change_day(rng) - DAY
             made.unit["valid_to"] = made.post["valid_to"] = end
             del made.unit["part_of"], made.post["heads"]
