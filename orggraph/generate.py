@@ -1,5 +1,5 @@
 """A deterministic synthetic Norway: 357 municipalities with unit trees, posts, people,
-forums and agreements, written as the loader's CSV files.
+forums and agreements, and the municipalities merged into them, written as the loader's CSV files.
 
 At scale 1.0 it has about 200 000 units and a million relationships; the same
 scale and seed always give the same files.
@@ -7,9 +7,18 @@ scale and seed always give the same files.
 It has a history, as real ones do, so that questions "as of" a day and the checks of periods
 meet dated facts at scale: units moved to another parent on a day (their PART_OF and their
 leader's REPORTS_TO end the day before and start again under the new parent), units closed
-(with their post, its holder's HOLDS and its lines), and posts whose holder changed. The changes
+(with their post, its holder's HOLDS and its lines; never a service area), and posts whose holder
+changed. The changes
 fall on the first of a month from 2016 to 2025, so there are about 120 distinct days. The
 history is drawn from a random stream of its own: the trees are the same as without it.
+
+Some municipalities are the result of a merger, as about one in eight of Norway's are since the
+reform of 2017–2020: on the merger's day (1 January 2017, 2018 or, mostly, 2020) two to four
+earlier municipalities end and the new one begins. Each earlier one has its rådmann and leader
+group until the day before; a fellesnemnd, where each has seats, prepares the merger; the new
+one's service areas were part of the earlier ones, and their leaders reported to the rådmenn, up
+to that day; agreements the new one is party to had the earlier ones as parties. The mergers are
+drawn from a third random stream, so the trees are as without them.
 """
 from __future__ import annotations
 
@@ -39,6 +48,9 @@ CLOSED = 0.03
 NEW_HOLDER = 0.15
 FIRST_CHANGE, CHANGE_MONTHS = dt.date(2016, 1, 1), 120
 DAY = dt.timedelta(days=1)
+#: of the municipalities, the share that began with a merger, and the merger days' weights
+MERGED = 0.13
+MERGER_DAYS = {dt.date(2017, 1, 1): 1, dt.date(2018, 1, 1): 1, dt.date(2020, 1, 1): 8}
 
 
 SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling", "Brannvern",
@@ -148,7 +160,8 @@ def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
         moved.update((unit_id, new.unit["id"]))
     for made in units:
         unit_id, post_id = made.unit["id"], made.post["id"]
-        if unit_id not in parents and unit_id not in moved and rng.random() < CLOSED:
+        # a service area is never closed: a merger re-wires every one of them
+        if made.depth and unit_id not in parents and unit_id not in moved and rng.random() < CLOSED:
             end = _change_day(rng) - DAY
             made.unit["valid_to"] = made.post["valid_to"] = end
             del made.unit["part_of"], made.post["heads"]
@@ -167,29 +180,100 @@ def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
             dated({"type": "HOLDS", "from": made.person["id"], "to": post_id, "source": SOURCE}, start=day)
 
 
+@dataclass
+class Merger:
+    """The earlier municipalities a generated one was made of, from `day` on."""
+
+    day: dt.date
+    earlier: list[str]
+
+
+def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[Made],
+            numbers: Callable[[], int]) -> Merger:
+    """Make a municipality the result of a merger: its earlier municipalities, their rådmenn and
+    leader groups, the fellesnemnd, the change itself, and its service areas re-wired on the day.
+    `begun` are the rows that begin on that day: the municipality first, its kommunedirektør and
+    leader group. (Its leader network has no start: the fellesnemnd sets it up beforehand.)"""
+    municipality = begun[0]
+    def dated(row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+        return tables.add("relationships", **row, **({"valid_from": start} if start else {}),
+                          **({"valid_to": end} if end else {}))
+
+    new = municipality["id"]
+    day = rng.choices(list(MERGER_DAYS), weights=list(MERGER_DAYS.values()))[0]
+    last = day - DAY
+    earlier = []
+    for _ in range(rng.choice((2, 2, 2, 3, 3, 4))):
+        number = numbers()
+        old = f"k{number:04d}"
+        name = f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
+        tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
+                   valid_to=last, source=SOURCE)
+        # the title was rådmann until the local government act of 2018 took effect
+        tables.add("posts", id=f"{old}-direktor", title="Rådmann", kind="executive", heads=old,
+                   valid_to=last, source=SOURCE)
+        tables.add("persons", id=f"{old}-direktor-p", name=f"Rådmann i {name}", holds=f"{old}-direktor",
+                   source=SOURCE)
+        tables.add("meeting_places", id=f"{old}-ledergruppe", name="Rådmannens ledergruppe",
+                   kind="leader_group", frequency="ukentlig", meetings_per_year=40, belongs_to=old,
+                   valid_to=last, source=SOURCE)
+        tables.add("relationships", type="MEMBER_OF", **{"from": f"{old}-direktor", "to": f"{old}-ledergruppe"},
+                   role="leder", source=SOURCE)
+        earlier.append((old, name))
+    names = [name for _, name in earlier]
+    tables.add("organisations", id=f"{new}-fellesnemnd", kind="fellesnemnd",
+               name=f"Fellesnemnda for {municipality['name']}",
+               valid_from=day.replace(year=day.year - 2, month=7), valid_to=last, source=SOURCE)
+    for old, _ in earlier:
+        tables.add("relationships", type="MEMBER_OF", **{"from": old, "to": f"{new}-fellesnemnd"},
+                   role="kommunestyrerepresentanter", seats=rng.randint(3, 11), source=SOURCE)
+    tables.add("changes", id=f"{new}-sammenslaing", kind="merger", date=day,
+               name=f"{', '.join(names[:-1])} og {names[-1]} blir {municipality['name']}",
+               predecessors=";".join(old for old, _ in earlier), successors=new, source=SOURCE)
+    for row in begun:
+        row["valid_from"] = day
+    for index, made in enumerate(m for m in units if m.depth == 0):
+        old = earlier[index % len(earlier)][0]
+        del made.unit["part_of"]
+        dated({"type": "PART_OF", "from": made.unit["id"], "to": old, "source": SOURCE}, end=last)
+        dated({"type": "PART_OF", "from": made.unit["id"], "to": new, "source": SOURCE}, start=day)
+        made.line["valid_from"] = day
+        dated({"type": "REPORTS_TO", "from": made.post["id"], "to": f"{old}-direktor", "kind": "line",
+               "source": SOURCE}, end=last)
+    return Merger(day, [old for old, _ in earlier])
+
+
 def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
              progress: Callable[[int], None] | None = None) -> dict[str, int]:
     rng = random.Random(seed)
-    history = random.Random(f"history {seed}")
+    history, merging = random.Random(f"history {seed}"), random.Random(f"mergers {seed}")
     tables = Tables()
+    mergers: dict[str, Merger] = {}
+    next_number = iter(range(MUNICIPALITIES + 1, 10_000)).__next__
     per_municipality = max(1, round(UNITS_AT_FULL_SCALE * scale / MUNICIPALITIES))
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
     for number, municipality in enumerate(ids, start=1):
-        tables.add("organisations", id=municipality, kind="municipality",
-                   name=f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}",
-                   kommunenummer=f"{number:04d}", source=SOURCE)
-        tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
-                   heads=municipality, source=SOURCE)
-        tables.add("meeting_places", id=f"{municipality}-ledergruppe", name="Ledergruppen",
-                   kind="leader_group", frequency="ukentlig", meetings_per_year=40,
-                   belongs_to=municipality, source=SOURCE)
+        begun = [
+            tables.add("organisations", id=municipality, kind="municipality",
+                       name=f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}",
+                       kommunenummer=f"{number:04d}", source=SOURCE),
+            tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
+                       heads=municipality, source=SOURCE),
+            tables.add("meeting_places", id=f"{municipality}-ledergruppe", name="Ledergruppen",
+                       kind="leader_group", frequency="ukentlig", meetings_per_year=40,
+                       belongs_to=municipality, source=SOURCE)]
+        tables.add("persons", id=f"{municipality}-direktor-p", name=f"Kommunedirektør i {begun[0]['name']}",
+                   holds=f"{municipality}-direktor", source=SOURCE)
         tables.add("meeting_places", id=f"{municipality}-nettverk", name="Ledernettverket",
                    kind="network", frequency="to ganger i året", meetings_per_year=2,
                    belongs_to=municipality, source=SOURCE)
         tables.add("relationships", type="MEMBER_OF", **{"from": f"{municipality}-direktor",
                                                           "to": f"{municipality}-ledergruppe"},
                    role="leder", source=SOURCE)
-        _history(history, tables, _tree(rng, tables, municipality, per_municipality))
+        units = _tree(rng, tables, municipality, per_municipality)
+        _history(history, tables, units)
+        if merging.random() < MERGED:
+            mergers[municipality] = _merger(merging, tables, begun, units, next_number)
         if progress:
             progress(1)
     for service in SERVICES:
@@ -203,6 +287,11 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
                    covers=slug(service), source=SOURCE)
         parties = rng.sample(ids, rng.randint(2, 5))
         for index, party in enumerate(parties):
-            tables.add("relationships", type="PARTY_TO", **{"from": party, "to": agreement},
-                       role="host" if index == 0 else "participant", source=SOURCE)
+            role = "host" if index == 0 else "participant"
+            merger = mergers.get(party)
+            tables.add("relationships", type="PARTY_TO", **{"from": party, "to": agreement}, role=role,
+                       **({"valid_from": merger.day} if merger else {}), source=SOURCE)
+            for rank, old in enumerate(merger.earlier if merger else ()):  # the parties before the merger
+                tables.add("relationships", type="PARTY_TO", **{"from": old, "to": agreement},
+                           role="participant" if rank else role, valid_to=merger.day - DAY, source=SOURCE)
     return tables.write(folder)

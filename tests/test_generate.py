@@ -23,7 +23,8 @@ def test_same_seed_same_files_and_valid(tmp_path):
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)[0] == names
     assert filecmp.cmpfiles(tmp_path / "a", tmp_path / "c", names, shallow=False)[1]  # seed matters
-    assert counts["organisations"] == MUNICIPALITIES
+    municipalities = [o for o in rows(tmp_path / "a", "organisations") if o["kind"] == "municipality"]
+    assert sum(not o["valid_to"] for o in municipalities) == MUNICIPALITIES  # the ones that exist today
     assert 900 <= counts["units"] <= 1100  # ~200 000 × 0.005
     checked = check([tmp_path / "a"])
     assert len(checked.parsed.nodes) == sum(v for k, v in counts.items() if k != "relationships")
@@ -77,3 +78,50 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     day, parent = dt.date.fromisoformat(hold["valid_from"]), parent_of[child]
     holders = {d: chain(child, d)[parent]["holder"] for d in (day - DAY, day)}
     assert holders[day - DAY].startswith("Tidligere leder av ") and holders[day].startswith("Person ")
+
+
+def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
+    """A merged municipality's earlier ones, their rådmenn, the fellesnemnd and the agreements'
+    parties answer until the day before the merger; the new one and its lines from the day on."""
+    generate(tmp_path, scale=0.02, seed=3)
+    changes = rows(tmp_path, "changes")
+    assert 25 <= len(changes) <= 65  # about one in eight of 357
+    assert {c["date"] for c in changes} <= {"2017-01-01", "2018-01-01", "2020-01-01"}
+    load(engine, [tmp_path])
+
+    def ids(name, day, **params):
+        return {row["id"] for row in engine.query(name, as_of=day, **params)}
+
+    today = ids("municipalities", dt.date(2026, 1, 1))
+    assert len(today) == MUNICIPALITIES
+    every = set().union(*(c["predecessors"].split(";") for c in changes))
+    assert not every & today and len(every) >= 2 * len(changes)
+    for change in changes:
+        day, new = dt.date.fromisoformat(change["date"]), change["successors"]
+        earlier = set(change["predecessors"].split(";"))
+        assert new not in ids("municipalities", day - DAY) and earlier <= ids("municipalities", day - DAY)
+        assert new in ids("municipalities", day) and not earlier & ids("municipalities", day)
+        assert ids("members", day - DAY, id=f"{new}-fellesnemnd") == earlier
+        assert not ids("members", day, id=f"{new}-fellesnemnd")
+
+    # a service area: part of an earlier municipality, its leader under that one's rådmann, then the new one
+    change = max(changes, key=lambda c: c["date"])
+    day, new = dt.date.fromisoformat(change["date"]), change["successors"]
+    areas = [r for r in rows(tmp_path, "relationships") if r["type"] == "PART_OF" and r["to"] == new]
+    assert areas and all(r["valid_from"] == change["date"] for r in areas)
+    area = areas[0]["from"]
+    (old,) = ids("chain_of_command", day - DAY, id=area) & set(change["predecessors"].split(";"))
+    assert new not in ids("chain_of_command", day - DAY, id=area)
+    assert ids("chain_of_command", day, id=area) == {new}
+    assert ids("chain_of_command", day - DAY, id=area + "-leder") == {old + "-direktor"}
+    assert ids("chain_of_command", day, id=area + "-leder") == {new + "-direktor"}
+
+    # an agreement a new municipality is party to had its earlier ones as parties until the day before
+    by_new = {c["successors"]: c for c in changes}
+    party = next(r for r in rows(tmp_path, "relationships") if r["type"] == "PARTY_TO" and r["valid_from"])
+    new, change = party["from"], by_new[party["from"]]
+    day, earlier = dt.date.fromisoformat(change["date"]), set(change["predecessors"].split(";"))
+    assert party["valid_from"] == change["date"]
+    before, after = (ids("agreement_parties", d, id=party["to"]) for d in (day - DAY, day))
+    assert new in after and not after & earlier
+    assert new not in before and earlier <= before
