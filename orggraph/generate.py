@@ -17,8 +17,10 @@ reform of 2017–2020: on the merger's day (1 January 2017, 2018 or, mostly, 202
 earlier municipalities end and the new one begins. Each earlier one has its rådmann and leader
 group until the day before; a fellesnemnd, where each has seats, prepares the merger; the new
 one's service areas were part of the earlier ones, and their leaders reported to the rådmenn, up
-to that day; agreements the new one is party to had the earlier ones as parties. The mergers are
-drawn from a third random stream, so the trees are as without them.
+to that day; agreements the new one is party to had the earlier ones as parties. One
+municipality merged in 2020 leaves the merged one again on 1 January 2024, as Haram left
+Ålesund, which makes 357 today and 356 the year before. The mergers are drawn from a third random
+stream, so the trees are as without them.
 """
 from __future__ import annotations
 
@@ -50,7 +52,9 @@ FIRST_CHANGE, CHANGE_MONTHS = dt.date(2016, 1, 1), 120
 DAY = dt.timedelta(days=1)
 #: of the municipalities, the share that began with a merger, and the merger days' weights
 MERGED = 0.13
-MERGER_DAYS = {dt.date(2017, 1, 1): 1, dt.date(2018, 1, 1): 1, dt.date(2020, 1, 1): 8}
+REFORM_DAY = dt.date(2020, 1, 1)  # most mergers; the split undid one of them
+MERGER_DAYS = {dt.date(2017, 1, 1): 1, dt.date(2018, 1, 1): 1, REFORM_DAY: 8}
+SPLIT_DAY = dt.date(2024, 1, 1)
 
 
 SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling", "Brannvern",
@@ -64,6 +68,11 @@ class Tables:
     def add(self, section: str, **row) -> dict:
         self.rows.setdefault(section, []).append(row)
         return row
+
+    def dated(self, row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+        """A relationship row with the period given (no cell for an open end)."""
+        return self.add("relationships", **row, **({"valid_from": start} if start else {}),
+                        **({"valid_to": end} if end else {}))
 
     def write(self, folder: Path) -> dict[str, int]:
         folder.mkdir(parents=True, exist_ok=True)
@@ -132,9 +141,7 @@ def _change_day(rng: random.Random) -> dt.date:
 
 def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
     """Moves, closures and new holders in one municipality (see the module's doc)."""
-    def dated(row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-        return tables.add("relationships", **row, **({"valid_from": start} if start else {}),
-                          **({"valid_to": end} if end else {}))
+    dated = tables.dated
 
     by_depth: dict[int, list[Made]] = {}
     for made in units:
@@ -186,61 +193,90 @@ class Merger:
 
     day: dt.date
     earlier: list[str]
+    change: dict  # its row in `changes`
+
+
+def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, name: str | None = None) -> str:
+    """A municipality that ended on `last`, with its rådmann (held) and leader group."""
+    old = f"k{number:04d}"
+    name = name or f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
+    tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
+               valid_to=last, source=SOURCE)
+    # the title was rådmann until the local government act of 2018 took effect
+    tables.add("posts", id=f"{old}-direktor", title="Rådmann", kind="executive", heads=old,
+               valid_to=last, source=SOURCE)
+    tables.add("persons", id=f"{old}-direktor-p", name=f"Rådmann i {name}", holds=f"{old}-direktor",
+               source=SOURCE)
+    tables.add("meeting_places", id=f"{old}-ledergruppe", name="Rådmannens ledergruppe",
+               kind="leader_group", frequency="ukentlig", meetings_per_year=40, belongs_to=old,
+               valid_to=last, source=SOURCE)
+    tables.add("relationships", type="MEMBER_OF", **{"from": f"{old}-direktor", "to": f"{old}-ledergruppe"},
+               role="leder", source=SOURCE)
+    return old
+
+
+def _rewire(tables: Tables, made: Made, before: list[tuple[str, dt.date | None, dt.date]], day: dt.date) -> None:
+    """A service area that was part of other municipalities before `day`, its leader reporting to
+    their heads, and part of its own from `day` on."""
+    del made.unit["part_of"]
+    for org, start, end in before:
+        tables.dated({"type": "PART_OF", "from": made.unit["id"], "to": org, "source": SOURCE}, start, end)
+        tables.dated({"type": "REPORTS_TO", "from": made.post["id"], "to": f"{org}-direktor", "kind": "line",
+                      "source": SOURCE}, start, end)
+    tables.dated({"type": "PART_OF", "from": made.unit["id"], "to": made.parent, "source": SOURCE}, day)
+    made.line["valid_from"] = day
 
 
 def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[Made],
             numbers: Callable[[], int]) -> Merger:
-    """Make a municipality the result of a merger: its earlier municipalities, their rådmenn and
-    leader groups, the fellesnemnd, the change itself, and its service areas re-wired on the day.
-    `begun` are the rows that begin on that day: the municipality first, its kommunedirektør and
-    leader group. (Its leader network has no start: the fellesnemnd sets it up beforehand.)"""
-    municipality = begun[0]
-    def dated(row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-        return tables.add("relationships", **row, **({"valid_from": start} if start else {}),
-                          **({"valid_to": end} if end else {}))
-
-    new = municipality["id"]
+    """Make a municipality the result of a merger: its earlier municipalities, the fellesnemnd,
+    the change itself, and its service areas re-wired on the day. `begun` are the rows that begin
+    on that day: the municipality first, its kommunedirektør and leader group. (Its leader network
+    has no start: the fellesnemnd sets it up beforehand.)"""
+    municipality, new = begun[0], begun[0]["id"]
     day = rng.choices(list(MERGER_DAYS), weights=list(MERGER_DAYS.values()))[0]
-    last = day - DAY
-    earlier = []
-    for _ in range(rng.choice((2, 2, 2, 3, 3, 4))):
-        number = numbers()
-        old = f"k{number:04d}"
-        name = f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
-        tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
-                   valid_to=last, source=SOURCE)
-        # the title was rådmann until the local government act of 2018 took effect
-        tables.add("posts", id=f"{old}-direktor", title="Rådmann", kind="executive", heads=old,
-                   valid_to=last, source=SOURCE)
-        tables.add("persons", id=f"{old}-direktor-p", name=f"Rådmann i {name}", holds=f"{old}-direktor",
-                   source=SOURCE)
-        tables.add("meeting_places", id=f"{old}-ledergruppe", name="Rådmannens ledergruppe",
-                   kind="leader_group", frequency="ukentlig", meetings_per_year=40, belongs_to=old,
-                   valid_to=last, source=SOURCE)
-        tables.add("relationships", type="MEMBER_OF", **{"from": f"{old}-direktor", "to": f"{old}-ledergruppe"},
-                   role="leder", source=SOURCE)
-        earlier.append((old, name))
-    names = [name for _, name in earlier]
+    earlier = [_earlier(rng, tables, day - DAY, numbers()) for _ in range(rng.choice((2, 2, 2, 3, 3, 4)))]
+    names = [row["name"] for row in tables.rows["organisations"][-len(earlier):]]
     tables.add("organisations", id=f"{new}-fellesnemnd", kind="fellesnemnd",
                name=f"Fellesnemnda for {municipality['name']}",
-               valid_from=day.replace(year=day.year - 2, month=7), valid_to=last, source=SOURCE)
-    for old, _ in earlier:
-        tables.add("relationships", type="MEMBER_OF", **{"from": old, "to": f"{new}-fellesnemnd"},
-                   role="kommunestyrerepresentanter", seats=rng.randint(3, 11), source=SOURCE)
-    tables.add("changes", id=f"{new}-sammenslaing", kind="merger", date=day,
-               name=f"{', '.join(names[:-1])} og {names[-1]} blir {municipality['name']}",
-               predecessors=";".join(old for old, _ in earlier), successors=new, source=SOURCE)
+               valid_from=day.replace(year=day.year - 2, month=7), valid_to=day - DAY, source=SOURCE)
+    for old in earlier:
+        _seats(rng, tables, old, new)
+    change = tables.add("changes", id=f"{new}-sammenslaing", kind="merger", date=day,
+                        name=f"{', '.join(names[:-1])} og {names[-1]} blir {municipality['name']}",
+                        predecessors=";".join(earlier), successors=new, source=SOURCE)
     for row in begun:
         row["valid_from"] = day
     for index, made in enumerate(m for m in units if m.depth == 0):
-        old = earlier[index % len(earlier)][0]
-        del made.unit["part_of"]
-        dated({"type": "PART_OF", "from": made.unit["id"], "to": old, "source": SOURCE}, end=last)
-        dated({"type": "PART_OF", "from": made.unit["id"], "to": new, "source": SOURCE}, start=day)
-        made.line["valid_from"] = day
-        dated({"type": "REPORTS_TO", "from": made.post["id"], "to": f"{old}-direktor", "kind": "line",
-               "source": SOURCE}, end=last)
-    return Merger(day, [old for old, _ in earlier])
+        _rewire(tables, made, [(earlier[index % len(earlier)], None, day - DAY)], day)
+    return Merger(day, earlier, change)
+
+
+def _seats(rng: random.Random, tables: Tables, old: str, new: str) -> None:
+    tables.add("relationships", type="MEMBER_OF", **{"from": old, "to": f"{new}-fellesnemnd"},
+               role="kommunestyrerepresentanter", seats=rng.randint(3, 11), source=SOURCE)
+
+
+def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begun: list[dict],
+           units: list[Made], number: int) -> list[tuple[list[str], dt.date | None, dt.date | None]]:
+    """The split of 2024, as Haram's from Ålesund: a municipality merged into `merged` on the
+    merger's day and left it again on SPLIT_DAY. Returns who stood in its place when, for the
+    agreements."""
+    again, day = begun[0], merger.day
+    old = _earlier(rng, tables, day - DAY, number, name=again["name"])
+    merger.earlier.append(old)
+    merger.change["predecessors"] += f";{old}"
+    _seats(rng, tables, old, merged)
+    name = next(row["name"] for row in tables.rows["organisations"] if row["id"] == merged)
+    tables.add("changes", id=f"{again['id']}-deling", kind="split", date=SPLIT_DAY,
+               name=f"{again['name']} går ut av {name}", predecessors=merged,
+               successors=f"{merged};{again['id']}", source=SOURCE)
+    for row in begun:
+        row["valid_from"] = SPLIT_DAY
+    for made in units:
+        if made.depth == 0:
+            _rewire(tables, made, [(old, None, day - DAY), (merged, day, SPLIT_DAY - DAY)], SPLIT_DAY)
+    return [([old], None, day - DAY), ([merged], day, SPLIT_DAY - DAY), ([again["id"]], SPLIT_DAY, None)]
 
 
 def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
@@ -249,6 +285,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     history, merging = random.Random(f"history {seed}"), random.Random(f"mergers {seed}")
     tables = Tables()
     mergers: dict[str, Merger] = {}
+    unmerged: dict[str, tuple[list[dict], list[Made]]] = {}
     next_number = iter(range(MUNICIPALITIES + 1, 10_000)).__next__
     per_municipality = max(1, round(UNITS_AT_FULL_SCALE * scale / MUNICIPALITIES))
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
@@ -274,8 +311,19 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         _history(history, tables, units)
         if merging.random() < MERGED:
             mergers[municipality] = _merger(merging, tables, begun, units, next_number)
+        else:
+            unmerged[municipality] = begun, units
         if progress:
             progress(1)
+    # who stood in a municipality's place when: its earlier ones before a merger, and so on
+    places: dict[str, list[tuple[list[str], dt.date | None, dt.date | None]]] = {}
+    merged_in_2020 = sorted(k for k, merger in mergers.items() if merger.day == REFORM_DAY)
+    if merged_in_2020 and unmerged:
+        merged = merging.choice(merged_in_2020)
+        again = merging.choice(sorted(unmerged))
+        places[again] = _split(merging, tables, merged, mergers[merged], *unmerged[again], next_number())
+    for municipality, merger in mergers.items():
+        places[municipality] = [(merger.earlier, None, merger.day - DAY), ([municipality], merger.day, None)]
     for service in SERVICES:
         tables.add("services", id=slug(service), name=service, source=SOURCE)
     agreements = max(10, round(3000 * scale ** 0.5))
@@ -285,13 +333,17 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         tables.add("agreements", id=agreement, name=f"Vertskommunesamarbeid om {service.lower()} {number}",
                    kind="vertskommune", status="in_force",
                    covers=slug(service), source=SOURCE)
-        parties = rng.sample(ids, rng.randint(2, 5))
-        for index, party in enumerate(parties):
-            role = "host" if index == 0 else "participant"
-            merger = mergers.get(party)
-            tables.add("relationships", type="PARTY_TO", **{"from": party, "to": agreement}, role=role,
-                       **({"valid_from": merger.day} if merger else {}), source=SOURCE)
-            for rank, old in enumerate(merger.earlier if merger else ()):  # the parties before the merger
-                tables.add("relationships", type="PARTY_TO", **{"from": old, "to": agreement},
-                           role="participant" if rank else role, valid_to=merger.day - DAY, source=SOURCE)
+        parties: dict[str, tuple[bool, dt.date | None, dt.date | None]] = {}
+        for index, party in enumerate(rng.sample(ids, rng.randint(2, 5))):
+            for orgs, start, end in places.get(party, [([party], None, None)]):
+                for rank, org in enumerate(orgs):
+                    host = index == 0 and rank == 0
+                    if org in parties:  # in the places of two parties (a split): one row, both periods
+                        was_host, was_start, was_end = parties[org]
+                        host, start, end = (host or was_host, None if None in (start, was_start) else min(start, was_start),
+                                            None if None in (end, was_end) else max(end, was_end))
+                    parties[org] = host, start, end
+        for org, (host, start, end) in parties.items():
+            tables.dated({"type": "PARTY_TO", "from": org, "to": agreement,
+                          "role": "host" if host else "participant", "source": SOURCE}, start, end)
     return tables.write(folder)

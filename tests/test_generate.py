@@ -5,7 +5,7 @@ import csv
 import datetime as dt
 import filecmp
 
-from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, generate
+from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, SPLIT_DAY, generate
 from orggraph.loader.load import check, load
 
 DAY = dt.timedelta(days=1)
@@ -84,7 +84,7 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     """A merged municipality's earlier ones, their rådmenn, the fellesnemnd and the agreements'
     parties answer until the day before the merger; the new one and its lines from the day on."""
     generate(tmp_path, scale=0.02, seed=3)
-    changes = rows(tmp_path, "changes")
+    changes = [c for c in rows(tmp_path, "changes") if c["kind"] == "merger"]
     assert 25 <= len(changes) <= 65  # about one in eight of 357
     assert {c["date"] for c in changes} <= {"2017-01-01", "2018-01-01", "2020-01-01"}
     load(engine, [tmp_path])
@@ -105,7 +105,7 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
         assert not ids("members", day, id=f"{new}-fellesnemnd")
 
     # a service area: part of an earlier municipality, its leader under that one's rådmann, then the new one
-    change = max(changes, key=lambda c: c["date"])
+    change = max(changes, key=lambda c: (c["date"], c["id"]))
     day, new = dt.date.fromisoformat(change["date"]), change["successors"]
     areas = [r for r in rows(tmp_path, "relationships") if r["type"] == "PART_OF" and r["to"] == new]
     assert areas and all(r["valid_from"] == change["date"] for r in areas)
@@ -118,10 +118,47 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
 
     # an agreement a new municipality is party to had its earlier ones as parties until the day before
     by_new = {c["successors"]: c for c in changes}
-    party = next(r for r in rows(tmp_path, "relationships") if r["type"] == "PARTY_TO" and r["valid_from"])
+    party = next(r for r in rows(tmp_path, "relationships")
+                 if r["type"] == "PARTY_TO" and r["valid_from"] and not r["valid_to"] and r["from"] in by_new)
     new, change = party["from"], by_new[party["from"]]
     day, earlier = dt.date.fromisoformat(change["date"]), set(change["predecessors"].split(";"))
     assert party["valid_from"] == change["date"]
     before, after = (ids("agreement_parties", d, id=party["to"]) for d in (day - DAY, day))
     assert new in after and not after & earlier
     assert new not in before and earlier <= before
+
+
+def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
+    """One municipality merged into another in 2020 leaves it again in 2024 (as Haram left
+    Ålesund): 357 municipalities today, 356 the day before; its service areas were part of its
+    earlier self, then of the merged one, then of it; a diff of the merged one draws the split once."""
+    from orggraph.viz.diff import fetch_diff
+    generate(tmp_path, scale=0.02, seed=3)
+    (split,) = [c for c in rows(tmp_path, "changes") if c["kind"] == "split"]
+    merged, again = split["predecessors"], split["successors"].split(";")[1]
+    assert split["successors"].split(";")[0] == merged and split["date"] == SPLIT_DAY.isoformat()
+    (merger,) = [c for c in rows(tmp_path, "changes") if c["successors"] == merged]
+    reform = dt.date.fromisoformat(merger["date"])
+    load(engine, [tmp_path])
+
+    def ids(name, day, **params):
+        return {row["id"] for row in engine.query(name, as_of=day, **params)}
+
+    assert len(ids("municipalities", SPLIT_DAY)) == MUNICIPALITIES
+    assert len(ids("municipalities", SPLIT_DAY - DAY)) == MUNICIPALITIES - 1
+    assert again not in ids("municipalities", SPLIT_DAY - DAY) and again in ids("municipalities", SPLIT_DAY)
+    area = next(r["from"] for r in rows(tmp_path, "relationships")
+                if r["type"] == "PART_OF" and r["to"] == again and r["valid_from"])
+    (earlier,) = ids("chain_of_command", reform - DAY, id=area)
+    assert earlier in merger["predecessors"].split(";")
+    assert ids("chain_of_command", reform, id=area) == {merged}
+    assert ids("chain_of_command", SPLIT_DAY - DAY, id=area) == {merged}
+    assert ids("chain_of_command", SPLIT_DAY, id=area) == {again}
+    assert ids("chain_of_command", SPLIT_DAY, id=area + "-leder") == {again + "-direktor"}
+    assert ids("chain_of_command", reform - DAY, id=area + "-leder") == {earlier + "-direktor"}
+
+    diff = fetch_diff(engine, merged, SPLIT_DAY - DAY, SPLIT_DAY)
+    links = [(e["event"], e["rel"], e["id"]) for e in diff.events]
+    assert sorted(links) == sorted({(split["id"], "HAS_PREDECESSOR", merged), (split["id"], "HAS_SUCCESSOR", merged),
+                                    (split["id"], "HAS_SUCCESSOR", again)})
+    assert again in diff.after and area in diff.after and area in diff.before

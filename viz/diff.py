@@ -26,6 +26,7 @@ def _events_query(engine: "Engine") -> str:
     return f"""
 MATCH (c:ChangeEvent)-[r1]->(o{anchor(engine)})
 WHERE o.id = $id AND c.date > $date_from AND c.date <= $date_to
+WITH DISTINCT c  // a split's continuing municipality is both its predecessor and a successor
 MATCH (c)-[r2]->(x:Organisation)
 RETURN c.id AS event, c.name AS name, c.kind AS kind, c.date AS date,
        {'type(r2)' if engine.dialect == 'neo4j' else 'label(r2)'} AS rel, x.id AS id"""
