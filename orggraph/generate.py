@@ -8,9 +8,9 @@ It has a history, as real ones do, so that questions "as of" a day and the check
 meet dated facts at scale: units moved to another parent on a day (their PART_OF and their
 leader's REPORTS_TO end the day before and start again under the new parent), units closed
 (with their post, its holder's HOLDS and its lines; never a service area), and posts whose holder
-changed. The changes
-fall on the first of a month from 2016 to 2025, so there are about 120 distinct days. The
-history is drawn from a random stream of its own: the trees are the same as without it.
+changed. The changes fall on the first of a month from 2016 to 2025, so there are about 120
+distinct days. The history is drawn from a random stream of its own: the trees are the same as
+without it.
 
 Some municipalities are the result of a merger, as about one in eight of Norway's are since the
 reform of 2017–2020: on the merger's day (1 January 2017, 2018 or, mostly, 2020) two to four
@@ -227,6 +227,12 @@ def _rewire(tables: Tables, made: Made, before: list[tuple[str, dt.date | None, 
     made.line["valid_from"] = day
 
 
+def _seats(rng: random.Random, tables: Tables, old: str, new: str) -> None:
+    """An earlier municipality's seats in the fellesnemnd preparing `new`."""
+    tables.add("relationships", type="MEMBER_OF", **{"from": old, "to": f"{new}-fellesnemnd"},
+               role="kommunestyrerepresentanter", seats=rng.randint(3, 11), source=SOURCE)
+
+
 def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[Made],
             numbers: Callable[[], int]) -> Merger:
     """Make a municipality the result of a merger: its earlier municipalities, the fellesnemnd,
@@ -252,11 +258,6 @@ def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[M
     return Merger(day, earlier, change)
 
 
-def _seats(rng: random.Random, tables: Tables, old: str, new: str) -> None:
-    tables.add("relationships", type="MEMBER_OF", **{"from": old, "to": f"{new}-fellesnemnd"},
-               role="kommunestyrerepresentanter", seats=rng.randint(3, 11), source=SOURCE)
-
-
 def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begun: list[dict],
            units: list[Made], number: int) -> list[tuple[list[str], dt.date | None, dt.date | None]]:
     """The split of 2024, as Haram's from Ålesund: a municipality merged into `merged` on the
@@ -277,6 +278,13 @@ def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begu
         if made.depth == 0:
             _rewire(tables, made, [(old, None, day - DAY), (merged, day, SPLIT_DAY - DAY)], SPLIT_DAY)
     return [([old], None, day - DAY), ([merged], day, SPLIT_DAY - DAY), ([again["id"]], SPLIT_DAY, None)]
+
+
+def _both(one: tuple, other: tuple) -> tuple[bool, dt.date | None, dt.date | None]:
+    """One party's two (host, start, end), which meet or overlap: host if either is, and the
+    period covering both (None is an open end)."""
+    starts, ends = (one[1], other[1]), (one[2], other[2])
+    return (one[0] or other[0], None if None in starts else min(starts), None if None in ends else max(ends))
 
 
 def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
@@ -337,12 +345,9 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         for index, party in enumerate(rng.sample(ids, rng.randint(2, 5))):
             for orgs, start, end in places.get(party, [([party], None, None)]):
                 for rank, org in enumerate(orgs):
-                    host = index == 0 and rank == 0
-                    if org in parties:  # in the places of two parties (a split): one row, both periods
-                        was_host, was_start, was_end = parties[org]
-                        host, start, end = (host or was_host, None if None in (start, was_start) else min(start, was_start),
-                                            None if None in (end, was_end) else max(end, was_end))
-                    parties[org] = host, start, end
+                    stood = (index == 0 and rank == 0, start, end)
+                    # in the places of two parties (the split's and the merged one's): one row for both
+                    parties[org] = _both(parties[org], stood) if org in parties else stood
         for org, (host, start, end) in parties.items():
             tables.dated({"type": "PARTY_TO", "from": org, "to": agreement,
                           "role": "host" if host else "participant", "source": SOURCE}, start, end)
