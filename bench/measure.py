@@ -185,7 +185,11 @@ def samples(engine: Engine, seed: int = 7, size: int = 200) -> dict[str, list]:
         return rng.sample(values, min(k, len(values))) if values else []
     leaders = pick(units, size // 2) + pick(posts, size // 2)
     words = [" ".join(name.split()[-2:]) for name in pick(names, 50)]  # e.g. "avdeling 123"
-    return {"line": leaders, "areas": pick(areas, 50) or leaders, "words": words}
+    # units and posts of municipalities that began with a merger or a split: their answers cross it
+    begun = {r["id"] for r in engine.read("MATCH (:ChangeEvent)-[:HAS_SUCCESSOR]->(o:Organisation) RETURN o.id AS id")}
+    merged = pick([i for i in units if i.split("-")[0] in begun], 5) + \
+        pick([i for i in posts if i.split("-")[0] in begun], 5)
+    return {"line": leaders, "areas": pick(areas, 50) or leaders, "words": words, "merged": merged}
 
 
 def query_latencies(engine: Engine, sample: dict, runs: int) -> dict:
@@ -261,11 +265,12 @@ def chain_strategies(engine: Engine, sample: dict, runs: int) -> dict:
 
 #: the days the strategies' answers are compared on: before the generated history, in it, the day measured
 AGREE_DAYS = (dt.date(2015, 6, 1), dt.date(2020, 6, 1), AS_OF)
-#: question: (sample, parameters, the strategies switched, ids compared; the statements are slow on LadybugDB)
-AGREE_ASKS = {"chain_of_command": ("line", {}, ("chain_of_command",), 20),
-              "span_of_control": ("line", {}, ("span_of_control",), 20),
-              "subordinates": ("areas", {"depth": 3}, STEPS, 4),
-              "within": ("line", {"steps": 2}, STEPS, 2)}
+#: question: (samples, parameters, the strategies switched, ids compared from each sample; the
+#: statements are slow on LadybugDB)
+AGREE_ASKS = {"chain_of_command": (("line", "merged"), {}, ("chain_of_command",), 20),
+              "span_of_control": (("line", "merged"), {}, ("span_of_control",), 20),
+              "subordinates": (("areas",), {"depth": 3}, STEPS, 4),
+              "within": (("line",), {"steps": 2}, STEPS, 2)}
 
 
 def _canonical(rows: list[dict]) -> list:
@@ -275,15 +280,17 @@ def _canonical(rows: list[dict]) -> list:
 def strategies_agree(engine: Engine, sample: dict) -> dict:
     """The answers of the strategies `chain_strategies` times, compared (order aside) on sample ids
     and AGREE_DAYS: a fast strategy counts only if it answers as the statements do, on the days
-    the generated history changes. LadybugDB: the line index against the statements; Neo4j: chain
+    the generated history changes and across its mergers. LadybugDB: the line index against the statements; Neo4j: chain
     of command's statement against one `chain_step` per level."""
     from orggraph.queries import traversals
-    compared, differing = 0, []
+    compared, crossing, differing = 0, 0, []
+    merged = set(sample.get("merged", []))
     with _strategies_kept():
-        for name, (ids, params, switched, count) in AGREE_ASKS.items():
+        for name, (drawn_from, params, switched, count) in AGREE_ASKS.items():
             choices = ("statement", "index") if engine.dialect == "ladybug" else \
                 ("statement", "hops") if name == "chain_of_command" else ()
-            for node_id in sample[ids][:count] if choices else ():
+            ids = [node_id for one in drawn_from for node_id in sample.get(one, [])[:count]]
+            for node_id in ids if choices else ():
                 for day in AGREE_DAYS:
                     answers = []
                     for strategy in choices:
@@ -291,10 +298,11 @@ def strategies_agree(engine: Engine, sample: dict) -> dict:
                             traversals.STRATEGY[step][engine.dialect] = strategy
                         answers.append(_canonical(engine.query(name, id=node_id, as_of=day, **params)))
                     compared += 1
+                    crossing += node_id in merged
                     if any(answer != answers[0] for answer in answers):
                         differing.append(f"{name} {node_id} {day}")
     return {"compared": compared, "differ": len(differing), "first": differing[:3],
-            "days": [day.isoformat() for day in AGREE_DAYS]}
+            "days": [day.isoformat() for day in AGREE_DAYS], "merged": crossing}
 
 
 def warm_up(engine: Engine, sample: dict, seconds: float) -> dict:

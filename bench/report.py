@@ -200,7 +200,9 @@ def _agreement(agree: dict | None) -> str:
         return "–"
     if agree["differ"]:
         return f"**{agree['differ']} of {agree['compared']} differ**: " + "; ".join(agree["first"])
-    return f"the same in {agree['compared']} of {agree['compared']} ({', '.join(agree['days'])})"
+    merged = f"; {agree['merged']} of them in municipalities begun by a merger or a split" \
+        if agree.get("merged") else ""
+    return f"the same in {agree['compared']} of {agree['compared']} ({', '.join(agree['days'])}{merged})"
 
 
 def verdicts(report: dict) -> list[str]:

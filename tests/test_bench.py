@@ -217,6 +217,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
         assert "chain_of_command/hops" in result["strategies"]
         agree = result["strategies"]["agree"]  # index (LadybugDB) or hops (Neo4j) against statements
         assert agree["compared"] >= (60 if name == "neo4j" else 120) and agree["differ"] == 0, agree
+        assert agree["merged"] >= 3 * (10 if name == "neo4j" else 20), agree  # ids of merged municipalities
     for key in ("chain_of_command/index", "subordinates/statement", "subordinates/index", "within/statement",
                 "within/index", "search_by_name/statement", "search_by_name/index"):
         assert key in report["engines"]["embedded"]["strategies"], key
@@ -261,5 +262,8 @@ def test_answers_that_differ_between_strategies_are_reported_loudly():
     row = dict(strategy_rows(same))["the faster strategy's answers against the statements' (sample ids × 3 days, order aside)"]
     assert row == ["the same in 138 of 138 (2015-06-01, 2024-06-01)"]
     assert not any("differ" in line for line in verdicts(same))
+    same["engines"]["embedded"]["strategies"]["agree"]["merged"] = 60
+    row = dict(strategy_rows(same))["the faster strategy's answers against the statements' (sample ids × 3 days, order aside)"]
+    assert row == ["the same in 138 of 138 (2015-06-01, 2024-06-01; 60 of them in municipalities begun by a merger or a split)"]
     (line,) = [line for line in verdicts(wrong) if "differ" in line]
     assert "**2 of 138 differ**" in line and "chain_of_command k0001-u3 2015-06-01" in line
