@@ -21,6 +21,10 @@ to that day; agreements the new one is party to had the earlier ones as parties.
 municipality merged in 2020 leaves the merged one again on 1 January 2024, as Haram left
 Ålesund, which makes 357 today and 356 the year before. The mergers are drawn from a third random
 stream, so the trees are as without them.
+
+Agreements began on the first of a month from 2005 to 2025 (a fourth stream), and about one in
+seven of those begun by 2023 has ended; their legal basis is the act of their time, and each
+party's row covers only the part of the agreement's period it stood in.
 """
 from __future__ import annotations
 
@@ -55,6 +59,10 @@ MERGED = 0.13
 REFORM_DAY = dt.date(2020, 1, 1)  # most mergers; the split undid one of them
 MERGER_DAYS = {dt.date(2017, 1, 1): 1, dt.date(2018, 1, 1): 1, REFORM_DAY: 8}
 SPLIT_DAY = dt.date(2024, 1, 1)
+#: agreements begin on the first of a month from 2005 to 2025; of those begun by 2023, the share ended
+AGREEMENTS_FROM, AGREEMENT_MONTHS, ENDED = dt.date(2005, 1, 1), 252, 0.15
+ACT_OF_1992, ACT_OF_2018 = "kommuneloven 1992 § 28-1 b", "kommuneloven § 20-2"
+ACT_OF_2018_DAY = dt.date(2020, 1, 1)  # when it took over inter-municipal cooperation
 
 
 SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling", "Brannvern",
@@ -280,6 +288,19 @@ def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begu
     return [([old], None, day - DAY), ([merged], day, SPLIT_DAY - DAY), ([again["id"]], SPLIT_DAY, None)]
 
 
+def _first_of_month(start: dt.date, months: int) -> dt.date:
+    return start.replace(year=start.year + (start.month - 1 + months) // 12, month=1 + (start.month - 1 + months) % 12)
+
+
+def _agreement_period(rng: random.Random) -> tuple[dt.date, dt.date | None]:
+    """When an agreement began and, for some of those begun by 2023, ended (by the end of 2025)."""
+    month = rng.randrange(AGREEMENT_MONTHS)
+    begins = _first_of_month(AGREEMENTS_FROM, month)
+    if begins.year > 2023 or rng.random() >= ENDED:
+        return begins, None
+    return begins, _first_of_month(begins, rng.randint(24, AGREEMENT_MONTHS - month)) - DAY
+
+
 def _both(one: tuple, other: tuple) -> tuple[bool, dt.date | None, dt.date | None]:
     """One party's two (host, start, end), which meet or overlap: host if either is, and the
     period covering both (None is an open end)."""
@@ -291,6 +312,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
              progress: Callable[[int], None] | None = None) -> dict[str, int]:
     rng = random.Random(seed)
     history, merging = random.Random(f"history {seed}"), random.Random(f"mergers {seed}")
+    dating = random.Random(f"agreements {seed}")
     tables = Tables()
     mergers: dict[str, Merger] = {}
     unmerged: dict[str, tuple[list[dict], list[Made]]] = {}
@@ -338,9 +360,11 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     for number in range(1, agreements + 1):
         agreement = f"avtale-{number}"
         service = rng.choice(SERVICES)
+        begins, ends = _agreement_period(dating)
         tables.add("agreements", id=agreement, name=f"Vertskommunesamarbeid om {service.lower()} {number}",
-                   kind="vertskommune", status="in_force",
-                   covers=slug(service), source=SOURCE)
+                   kind="vertskommune", status="ended" if ends else "in_force",
+                   legal_basis=ACT_OF_1992 if begins < ACT_OF_2018_DAY else ACT_OF_2018,
+                   valid_from=begins, **({"valid_to": ends} if ends else {}), covers=slug(service), source=SOURCE)
         parties: dict[str, tuple[bool, dt.date | None, dt.date | None]] = {}
         for index, party in enumerate(rng.sample(ids, rng.randint(2, 5))):
             for orgs, start, end in places.get(party, [([party], None, None)]):
@@ -349,6 +373,11 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
                     # in the places of two parties (the split's and the merged one's): one row for both
                     parties[org] = _both(parties[org], stood) if org in parties else stood
         for org, (host, start, end) in parties.items():
+            # a party's period within the agreement's; the agreement's own ends need no cell
+            start = None if start is None or start <= begins else start
+            end = None if end is None or (ends and end >= ends) else end
+            if start and end and start > end or end and end < begins or start and ends and start > ends:
+                continue  # it stood in the place only while there was no agreement
             tables.dated({"type": "PARTY_TO", "from": org, "to": agreement,
                           "role": "host" if host else "participant", "source": SOURCE}, start, end)
     return tables.write(folder)

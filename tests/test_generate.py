@@ -79,6 +79,20 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     holders = {d: chain(child, d)[parent]["holder"] for d in (day - DAY, day)}
     assert holders[day - DAY].startswith("Tidligere leder av ") and holders[day].startswith("Person ")
 
+    # agreements have periods: a party has an agreement from its first day to its last, not outside
+    agreements = rows(tmp_path, "agreements")
+    share_ended = sum(bool(a["valid_to"]) for a in agreements) / len(agreements)
+    assert len({a["valid_from"] for a in agreements}) > 100 and 0.05 < share_ended < 0.3
+    assert all((a["status"] == "ended") == bool(a["valid_to"]) for a in agreements)
+    assert {a["legal_basis"] for a in agreements if a["valid_from"] >= "2020"} == {"kommuneloven § 20-2"}
+    ended = next(a for a in agreements if a["valid_to"])
+    party = next(r["from"] for r in rels if r["type"] == "PARTY_TO" and r["to"] == ended["id"]
+                 and not r["valid_from"] and not r["valid_to"])
+    begins, ends = (dt.date.fromisoformat(ended[k]) for k in ("valid_from", "valid_to"))
+    has = {d: ended["id"] in {a["id"] for a in engine.query("agreements_of", id=party, as_of=d)}
+           for d in (begins - DAY, begins, ends, ends + DAY)}
+    assert has == {begins - DAY: False, begins: True, ends: True, ends + DAY: False}
+
 
 def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     """A merged municipality's earlier ones, their rådmenn, the fellesnemnd and the agreements'
