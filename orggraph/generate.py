@@ -142,9 +142,14 @@ def _tree(rng: random.Random, tables: Tables, municipality: str, budget: int) ->
     return units
 
 
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _change_day(rng: random.Random) -> dt.date:
-    month = rng.randrange(CHANGE_MONTHS)
-    return FIRST_CHANGE.replace(year=FIRST_CHANGE.year + month // 12, month=1 + month % 12)
+    return _months_after(FIRST_CHANGE, rng.randrange(CHANGE_MONTHS))
 
 
 def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
@@ -288,17 +293,15 @@ def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begu
     return [([old], None, day - DAY), ([merged], day, SPLIT_DAY - DAY), ([again["id"]], SPLIT_DAY, None)]
 
 
-def _first_of_month(start: dt.date, months: int) -> dt.date:
-    return start.replace(year=start.year + (start.month - 1 + months) // 12, month=1 + (start.month - 1 + months) % 12)
 
 
 def _agreement_period(rng: random.Random) -> tuple[dt.date, dt.date | None]:
     """When an agreement began and, for some of those begun by 2023, ended (by the end of 2025)."""
     month = rng.randrange(AGREEMENT_MONTHS)
-    begins = _first_of_month(AGREEMENTS_FROM, month)
+    begins = _months_after(AGREEMENTS_FROM, month)
     if begins.year > 2023 or rng.random() >= ENDED:
         return begins, None
-    return begins, _first_of_month(begins, rng.randint(24, AGREEMENT_MONTHS - month)) - DAY
+    return begins, _months_after(begins, rng.randint(24, AGREEMENT_MONTHS - month)) - DAY
 
 
 def _both(one: tuple, other: tuple) -> tuple[bool, dt.date | None, dt.date | None]:
@@ -373,11 +376,11 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
                     # in the places of two parties (the split's and the merged one's): one row for both
                     parties[org] = _both(parties[org], stood) if org in parties else stood
         for org, (host, start, end) in parties.items():
-            # a party's period within the agreement's; the agreement's own ends need no cell
-            start = None if start is None or start <= begins else start
-            end = None if end is None or (ends and end >= ends) else end
-            if start and end and start > end or end and end < begins or start and ends and start > ends:
+            if (end and end < begins) or (start and ends and start > ends):
                 continue  # it stood in the place only while there was no agreement
+            # within the agreement's period; an end the agreement shares needs no cell
+            start = start if start and start > begins else None
+            end = end if end and not (ends and end >= ends) else None
             tables.dated({"type": "PARTY_TO", "from": org, "to": agreement,
                           "role": "host" if host else "participant", "source": SOURCE}, start, end)
     return tables.write(folder)

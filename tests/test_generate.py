@@ -173,6 +173,6 @@ def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
 
     diff = fetch_diff(engine, merged, SPLIT_DAY - DAY, SPLIT_DAY)
     links = [(e["event"], e["rel"], e["id"]) for e in diff.events]
-    assert sorted(links) == sorted({(split["id"], "HAS_PREDECESSOR", merged), (split["id"], "HAS_SUCCESSOR", merged),
-                                    (split["id"], "HAS_SUCCESSOR", again)})
+    assert sorted(links) == sorted({(split["id"], "HAS_PREDECESSOR", merged),
+                                    (split["id"], "HAS_SUCCESSOR", merged), (split["id"], "HAS_SUCCESSOR", again)})
     assert again in diff.after and area in diff.after and area in diff.before
