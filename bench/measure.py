@@ -280,8 +280,8 @@ def _canonical(rows: list[dict]) -> list:
 def strategies_agree(engine: Engine, sample: dict) -> dict:
     """The answers of the strategies `chain_strategies` times, compared (order aside) on sample ids
     and AGREE_DAYS: a fast strategy counts only if it answers as the statements do, on the days
-    the generated history changes and across its mergers. LadybugDB: the line index against the statements; Neo4j: chain
-    of command's statement against one `chain_step` per level."""
+    the generated history changes and across its mergers. LadybugDB: the line index against the
+    statements; Neo4j: chain of command's statement against one `chain_step` per level."""
     from orggraph.queries import traversals
     compared, crossing, differing = 0, 0, []
     merged = set(sample.get("merged", []))

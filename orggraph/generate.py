@@ -207,14 +207,19 @@ class Merger:
     day: dt.date
     earlier: list[str]
     change: dict  # its row in `changes`
+    municipality: dict  # its row in `organisations`
 
 
-def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, name: str | None = None) -> str:
-    """A municipality that ended on `last`, with its rådmann (held) and leader group."""
+def _place_name(rng: random.Random, number: int) -> str:
+    return f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
+
+
+def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, name: str | None = None) -> dict:
+    """A municipality that ended on `last`, with its rådmann (held) and leader group; its row."""
     old = f"k{number:04d}"
-    name = name or f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
-    tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
-               valid_to=last, source=SOURCE)
+    name = name or _place_name(rng, number)
+    row = tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
+                     valid_to=last, source=SOURCE)
     # the title was rådmann until the local government act of 2018 took effect
     tables.add("posts", id=f"{old}-direktor", title="Rådmann", kind="executive", heads=old,
                valid_to=last, source=SOURCE)
@@ -225,7 +230,7 @@ def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, nam
                valid_to=last, source=SOURCE)
     tables.add("relationships", type="MEMBER_OF", **{"from": f"{old}-direktor", "to": f"{old}-ledergruppe"},
                role="leder", source=SOURCE)
-    return old
+    return row
 
 
 def _rewire(tables: Tables, made: Made, before: list[tuple[str, dt.date | None, dt.date]], day: dt.date) -> None:
@@ -254,8 +259,8 @@ def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[M
     has no start: the fellesnemnd sets it up beforehand.)"""
     municipality, new = begun[0], begun[0]["id"]
     day = rng.choices(list(MERGER_DAYS), weights=list(MERGER_DAYS.values()))[0]
-    earlier = [_earlier(rng, tables, day - DAY, numbers()) for _ in range(rng.choice((2, 2, 2, 3, 3, 4)))]
-    names = [row["name"] for row in tables.rows["organisations"][-len(earlier):]]
+    rows = [_earlier(rng, tables, day - DAY, numbers()) for _ in range(rng.choice((2, 2, 2, 3, 3, 4)))]
+    earlier, names = [row["id"] for row in rows], [row["name"] for row in rows]
     tables.add("organisations", id=f"{new}-fellesnemnd", kind="fellesnemnd",
                name=f"Fellesnemnda for {municipality['name']}",
                valid_from=day.replace(year=day.year - 2, month=7), valid_to=day - DAY, source=SOURCE)
@@ -268,22 +273,21 @@ def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[M
         row["valid_from"] = day
     for index, made in enumerate(m for m in units if m.depth == 0):
         _rewire(tables, made, [(earlier[index % len(earlier)], None, day - DAY)], day)
-    return Merger(day, earlier, change)
+    return Merger(day, earlier, change, municipality)
 
 
-def _split(rng: random.Random, tables: Tables, merged: str, merger: Merger, begun: list[dict],
+def _split(rng: random.Random, tables: Tables, merger: Merger, begun: list[dict],
            units: list[Made], number: int) -> list[tuple[list[str], dt.date | None, dt.date | None]]:
-    """The split of 2024, as Haram's from Ålesund: a municipality merged into `merged` on the
-    merger's day and left it again on SPLIT_DAY. Returns who stood in its place when, for the
+    """The split of 2024, as Haram's from Ålesund: a municipality merged into the one `merger`
+    made on its day and left it again on SPLIT_DAY. Returns who stood in its place when, for the
     agreements."""
-    again, day = begun[0], merger.day
-    old = _earlier(rng, tables, day - DAY, number, name=again["name"])
+    again, day, merged = begun[0], merger.day, merger.municipality["id"]
+    old = _earlier(rng, tables, day - DAY, number, name=again["name"])["id"]
     merger.earlier.append(old)
     merger.change["predecessors"] += f";{old}"
     _seats(rng, tables, old, merged)
-    name = next(row["name"] for row in tables.rows["organisations"] if row["id"] == merged)
     tables.add("changes", id=f"{again['id']}-deling", kind="split", date=SPLIT_DAY,
-               name=f"{again['name']} går ut av {name}", predecessors=merged,
+               name=f"{again['name']} går ut av {merger.municipality['name']}", predecessors=merged,
                successors=f"{merged};{again['id']}", source=SOURCE)
     for row in begun:
         row["valid_from"] = SPLIT_DAY
@@ -324,8 +328,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
     for number, municipality in enumerate(ids, start=1):
         begun = [
-            tables.add("organisations", id=municipality, kind="municipality",
-                       name=f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}",
+            tables.add("organisations", id=municipality, kind="municipality", name=_place_name(rng, number),
                        kommunenummer=f"{number:04d}", source=SOURCE),
             tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
                        heads=municipality, source=SOURCE),
@@ -354,7 +357,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     if merged_in_2020 and unmerged:
         merged = merging.choice(merged_in_2020)
         again = merging.choice(sorted(unmerged))
-        places[again] = _split(merging, tables, merged, mergers[merged], *unmerged[again], next_number())
+        places[again] = _split(merging, tables, mergers[merged], *unmerged[again], next_number())
     for municipality, merger in mergers.items():
         places[municipality] = [(merger.earlier, None, merger.day - DAY), ([municipality], merger.day, None)]
     for service in SERVICES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+from functools import partial
 
 from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, SPLIT_DAY, generate
 from orggraph.loader.load import check, load
@@ -14,6 +15,10 @@ DAY = dt.timedelta(days=1)
 def rows(folder, section):
     with (folder / f"{section}.synthetic.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def answer_ids(engine, name, day, **params):
+    return {row["id"] for row in engine.query(name, as_of=day, **params)}
 
 
 def test_same_seed_same_files_and_valid(tmp_path):
@@ -99,12 +104,11 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     parties answer until the day before the merger; the new one and its lines from the day on."""
     generate(tmp_path, scale=0.02, seed=3)
     changes = [c for c in rows(tmp_path, "changes") if c["kind"] == "merger"]
+    rels = rows(tmp_path, "relationships")
     assert 25 <= len(changes) <= 65  # about one in eight of 357
     assert {c["date"] for c in changes} <= {"2017-01-01", "2018-01-01", "2020-01-01"}
     load(engine, [tmp_path])
-
-    def ids(name, day, **params):
-        return {row["id"] for row in engine.query(name, as_of=day, **params)}
+    ids = partial(answer_ids, engine)
 
     today = ids("municipalities", dt.date(2026, 1, 1))
     assert len(today) == MUNICIPALITIES
@@ -121,7 +125,7 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     # a service area: part of an earlier municipality, its leader under that one's rådmann, then the new one
     change = max(changes, key=lambda c: (c["date"], c["id"]))
     day, new = dt.date.fromisoformat(change["date"]), change["successors"]
-    areas = [r for r in rows(tmp_path, "relationships") if r["type"] == "PART_OF" and r["to"] == new]
+    areas = [r for r in rels if r["type"] == "PART_OF" and r["to"] == new]
     assert areas and all(r["valid_from"] == change["date"] for r in areas)
     area = areas[0]["from"]
     (old,) = ids("chain_of_command", day - DAY, id=area) & set(change["predecessors"].split(";"))
@@ -132,7 +136,7 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
 
     # an agreement a new municipality is party to had its earlier ones as parties until the day before
     by_new = {c["successors"]: c for c in changes}
-    party = next(r for r in rows(tmp_path, "relationships")
+    party = next(r for r in rels
                  if r["type"] == "PARTY_TO" and r["valid_from"] and not r["valid_to"] and r["from"] in by_new)
     new, change = party["from"], by_new[party["from"]]
     day, earlier = dt.date.fromisoformat(change["date"]), set(change["predecessors"].split(";"))
@@ -154,9 +158,7 @@ def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
     (merger,) = [c for c in rows(tmp_path, "changes") if c["successors"] == merged]
     reform = dt.date.fromisoformat(merger["date"])
     load(engine, [tmp_path])
-
-    def ids(name, day, **params):
-        return {row["id"] for row in engine.query(name, as_of=day, **params)}
+    ids = partial(answer_ids, engine)
 
     assert len(ids("municipalities", SPLIT_DAY)) == MUNICIPALITIES
     assert len(ids("municipalities", SPLIT_DAY - DAY)) == MUNICIPALITIES - 1
