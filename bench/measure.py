@@ -270,7 +270,9 @@ AGREE_DAYS = (dt.date(2015, 6, 1), dt.date(2020, 6, 1), AS_OF)
 AGREE_ASKS = {"chain_of_command": (("line", "merged"), {}, ("chain_of_command",), 20),
               "span_of_control": (("line", "merged"), {}, ("span_of_control",), 20),
               "subordinates": (("areas",), {"depth": 3}, STEPS, 4),
-              "within": (("line",), {"steps": 2}, STEPS, 2)}
+              "within": (("line", "areas"), {"steps": 2}, STEPS, 2),
+              # a service area's impact reaches the agreements that depend on it, and their buyers
+              "impact": (("areas",), {"steps": 2}, STEPS, 3)}
 
 
 def _canonical(rows: list[dict]) -> list:

@@ -198,7 +198,7 @@ def generate(
     scale: float = typer.Option(0.01, "--scale", help="1.0 is all of Norway: ~200 000 units."),
     seed: int = typer.Option(2017, "--seed", help="Same seed and scale, same files."),
 ) -> None:
-    """Write a deterministic synthetic Norway (357 municipalities, with history and mergers) as loader CSV files."""
+    """Write a deterministic synthetic Norway (357 municipalities: history, mergers, cooperation) as loader CSV files."""
     from .generate import MUNICIPALITIES, generate as make
     if scale <= 0 or scale > 10:
         raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")

@@ -22,28 +22,30 @@ municipality merged in 2020 leaves the merged one again on 1 January 2024, as Ha
 Ålesund, which makes 357 today and 356 the year before. The mergers are drawn from a third random
 stream, so the trees are as without them.
 
-Agreements began on the first of a month from 2005 to 2025 (a fourth stream), and about one in
-seven of those begun by 2023 has ended; their legal basis is the act of their time, and each
-party's row covers only the part of the agreement's period it stood in.
+Municipalities belong to the fifteen counties of 2024 and each has a council (kommunestyre), which
+decided its merger. Their agreements, the bodies those set up, the decisions behind them and what
+depends on them are made by `cooperation` (from streams of their own).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from .cooperation import Municipalities, Places, agreements, vote
+from .synthetic import DAY, SOURCE, Tables, months_after
 
 MUNICIPALITIES = 357
 UNITS_AT_FULL_SCALE = 200_000
 MAX_DEPTH = 8
-SOURCE = "orggraph generate (synthetic)"
 AREAS = ["Oppvekst", "Helse og omsorg", "Teknisk", "Kultur", "Økonomi", "Personal", "Plan",
          "Barnevern", "Skole", "Næring"]
 WORDS = ["Nord", "Sør", "Øst", "Vest", "Sentrum", "Fjord", "Dal", "Haug", "Ås", "Bø", "Å", "Lia"]
-def slug(name: str) -> str:
-    return "svc-" + name.lower().replace(" ", "-").replace("ø", "o").replace("å", "a").replace("æ", "ae")
+#: the counties since 2024, each given a run of municipalities in number order
+COUNTIES = ["Østfold", "Akershus", "Oslo", "Innlandet", "Buskerud", "Vestfold", "Telemark", "Agder",
+            "Rogaland", "Vestland", "Møre og Romsdal", "Trøndelag", "Nordland", "Troms", "Finnmark"]
 
 
 #: of the units below a service area, the share moved to another parent of the same depth
@@ -53,46 +55,11 @@ CLOSED = 0.03
 #: of the filled posts not closed, the share whose holder changed
 NEW_HOLDER = 0.15
 FIRST_CHANGE, CHANGE_MONTHS = dt.date(2016, 1, 1), 120
-DAY = dt.timedelta(days=1)
 #: of the municipalities, the share that began with a merger, and the merger days' weights
 MERGED = 0.13
 REFORM_DAY = dt.date(2020, 1, 1)  # most mergers; the split undid one of them
 MERGER_DAYS = {dt.date(2017, 1, 1): 1, dt.date(2018, 1, 1): 1, REFORM_DAY: 8}
 SPLIT_DAY = dt.date(2024, 1, 1)
-#: agreements begin on the first of a month from 2005 to 2025; of those begun by 2023, the share ended
-AGREEMENTS_FROM, AGREEMENT_MONTHS, ENDED = dt.date(2005, 1, 1), 252, 0.15
-ACT_OF_1992, ACT_OF_2018 = "kommuneloven 1992 § 28-1 b", "kommuneloven § 20-2"
-ACT_OF_2018_DAY = dt.date(2020, 1, 1)  # when it took over inter-municipal cooperation
-
-
-SERVICES = ["Barnevern", "IKT-drift", "Lønn", "Regnskap", "Kart og oppmåling", "Brannvern",
-            "Legevakt", "Renovasjon", "Arkiv", "PPT"]
-
-
-@dataclass
-class Tables:
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-
-    def add(self, section: str, **row) -> dict:
-        self.rows.setdefault(section, []).append(row)
-        return row
-
-    def dated(self, row: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-        """A relationship row with the period given (no cell for an open end)."""
-        return self.add("relationships", **row, **({"valid_from": start} if start else {}),
-                        **({"valid_to": end} if end else {}))
-
-    def write(self, folder: Path) -> dict[str, int]:
-        folder.mkdir(parents=True, exist_ok=True)
-        counts = {}
-        for section, rows in self.rows.items():
-            columns = list(dict.fromkeys(k for row in rows for k in row))
-            with (folder / f"{section}.synthetic.csv").open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, columns)
-                writer.writeheader()
-                writer.writerows(rows)
-            counts[section] = len(rows)
-        return counts
 
 
 @dataclass
@@ -142,14 +109,8 @@ def _tree(rng: random.Random, tables: Tables, municipality: str, budget: int) ->
     return units
 
 
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """The first of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _change_day(rng: random.Random) -> dt.date:
-    return _months_after(FIRST_CHANGE, rng.randrange(CHANGE_MONTHS))
+    return months_after(FIRST_CHANGE, rng.randrange(CHANGE_MONTHS))
 
 
 def _history(rng: random.Random, tables: Tables, units: list[Made]) -> None:
@@ -208,18 +169,34 @@ class Merger:
     earlier: list[str]
     change: dict  # its row in `changes`
     municipality: dict  # its row in `organisations`
+    split: dict | None = None  # the change that undid part of it, if one did
 
 
 def _place_name(rng: random.Random, number: int) -> str:
     return f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
 
 
-def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, name: str | None = None) -> dict:
-    """A municipality that ended on `last`, with its rådmann (held) and leader group; its row."""
+def council_seats(number: int) -> int:
+    """A council's seats: odd, 15 to 47 (from the number, so that no random stream moves)."""
+    return 15 + 2 * (number * 7 % 17)
+
+
+def _council(tables: Tables, municipality: dict, number: int) -> dict:
+    """A municipality's council (kommunestyre), over the municipality's period."""
+    period = {key: municipality[key] for key in ("valid_from", "valid_to") if key in municipality}
+    return tables.add("meeting_places", id=f"{municipality['id']}-kommunestyre",
+                      name=f"{municipality['name']} kommunestyre", kind="council", seats=council_seats(number),
+                      belongs_to=municipality["id"], **period, source=SOURCE)
+
+
+def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, county: str,
+             name: str | None = None) -> dict:
+    """A municipality that ended on `last`, with its rådmann (held), leader group and council; its row."""
     old = f"k{number:04d}"
     name = name or _place_name(rng, number)
     row = tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
-                     valid_to=last, source=SOURCE)
+                     county=county, valid_to=last, source=SOURCE)
+    _council(tables, row, number)
     # the title was rådmann until the local government act of 2018 took effect
     tables.add("posts", id=f"{old}-direktor", title="Rådmann", kind="executive", heads=old,
                valid_to=last, source=SOURCE)
@@ -259,7 +236,8 @@ def _merger(rng: random.Random, tables: Tables, begun: list[dict], units: list[M
     has no start: the fellesnemnd sets it up beforehand.)"""
     municipality, new = begun[0], begun[0]["id"]
     day = rng.choices(list(MERGER_DAYS), weights=list(MERGER_DAYS.values()))[0]
-    rows = [_earlier(rng, tables, day - DAY, numbers()) for _ in range(rng.choice((2, 2, 2, 3, 3, 4)))]
+    rows = [_earlier(rng, tables, day - DAY, numbers(), municipality["county"])
+            for _ in range(rng.choice((2, 2, 2, 3, 3, 4)))]
     earlier, names = [row["id"] for row in rows], [row["name"] for row in rows]
     tables.add("organisations", id=f"{new}-fellesnemnd", kind="fellesnemnd",
                name=f"Fellesnemnda for {municipality['name']}",
@@ -282,11 +260,11 @@ def _split(rng: random.Random, tables: Tables, merger: Merger, begun: list[dict]
     made on its day and left it again on SPLIT_DAY. Returns who stood in its place when, for the
     agreements."""
     again, day, merged = begun[0], merger.day, merger.municipality["id"]
-    old = _earlier(rng, tables, day - DAY, number, name=again["name"])["id"]
+    old = _earlier(rng, tables, day - DAY, number, again["county"], name=again["name"])["id"]
     merger.earlier.append(old)
     merger.change["predecessors"] += f";{old}"
     _seats(rng, tables, old, merged)
-    tables.add("changes", id=f"{again['id']}-deling", kind="split", date=SPLIT_DAY,
+    merger.split = tables.add("changes", id=f"{again['id']}-deling", kind="split", date=SPLIT_DAY,
                name=f"{again['name']} går ut av {merger.municipality['name']}", predecessors=merged,
                successors=f"{merged};{again['id']}", source=SOURCE)
     for row in begun:
@@ -299,42 +277,52 @@ def _split(rng: random.Random, tables: Tables, merger: Merger, begun: list[dict]
 
 
 
-def _agreement_period(rng: random.Random) -> tuple[dt.date, dt.date | None]:
-    """When an agreement began and, for some of those begun by 2023, ended (by the end of 2025)."""
-    month = rng.randrange(AGREEMENT_MONTHS)
-    begins = _months_after(AGREEMENTS_FROM, month)
-    if begins.year > 2023 or rng.random() >= ENDED:
-        return begins, None
-    return begins, _months_after(begins, rng.randint(24, AGREEMENT_MONTHS - month)) - DAY
+def _decided(rng: random.Random, tables: Tables, mergers: dict[str, Merger], seats: dict[str, int]) -> None:
+    """Each earlier municipality's council decided its merger in June, two years before (four,
+    for 2020: most councils decided in 2016); the merged one's council decided the split in 2022."""
+    for merger in mergers.values():
+        change, year = merger.change, merger.day.year - (4 if merger.day == REFORM_DAY else 2)
+        asked = [(old, dt.date(year, 6, rng.randint(8, 24)), change) for old in merger.earlier]
+        if merger.split:
+            asked.append((merger.municipality["id"], dt.date(2022, 6, rng.randint(8, 24)), merger.split))
+        for org, day, what in asked:
+            tables.add("decisions", id=f"{org}-vedtak-{what['kind']}", title=f"Vedtak: {what['name']}", date=day,
+                       case_number=f"{day.year % 100:02d}/{rng.randint(100, 2999)}", outcome="adopted",
+                       vote=vote(rng, seats[org]), made_by=f"{org}-kommunestyre", concerns=what["id"],
+                       source=SOURCE)
 
 
-def _both(one: tuple, other: tuple) -> tuple[bool, dt.date | None, dt.date | None]:
-    """One party's two (host, start, end), which meet or overlap: host if either is, and the
-    period covering both (None is an open end)."""
-    starts, ends = (one[1], other[1]), (one[2], other[2])
-    return (one[0] or other[0], None if None in starts else min(starts), None if None in ends else max(ends))
+def _known(tables: Tables, today: list[str], places: Places, areas: dict[str, dict[str, str]]) -> Municipalities:
+    municipalities = [row for row in tables.rows["organisations"] if row["kind"] == "municipality"]
+    councils = [row for row in tables.rows["meeting_places"] if row["kind"] == "council"]
+    return Municipalities(today, places, {row["id"]: row["name"] for row in municipalities},
+                          {row["id"]: row["valid_from"] for row in municipalities if "valid_from" in row},
+                          areas, {row["belongs_to"]: row["seats"] for row in councils})
 
 
 def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
              progress: Callable[[int], None] | None = None) -> dict[str, int]:
     rng = random.Random(seed)
     history, merging = random.Random(f"history {seed}"), random.Random(f"mergers {seed}")
-    dating = random.Random(f"agreements {seed}")
+    dating, cooperating = random.Random(f"agreements {seed}"), random.Random(f"cooperation {seed}")
     tables = Tables()
     mergers: dict[str, Merger] = {}
     unmerged: dict[str, tuple[list[dict], list[Made]]] = {}
+    areas: dict[str, dict[str, str]] = {}
     next_number = iter(range(MUNICIPALITIES + 1, 10_000)).__next__
     per_municipality = max(1, round(UNITS_AT_FULL_SCALE * scale / MUNICIPALITIES))
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
     for number, municipality in enumerate(ids, start=1):
         begun = [
             tables.add("organisations", id=municipality, kind="municipality", name=_place_name(rng, number),
-                       kommunenummer=f"{number:04d}", source=SOURCE),
+                       kommunenummer=f"{number:04d}", county=COUNTIES[(number - 1) * len(COUNTIES) // MUNICIPALITIES],
+                       source=SOURCE),
             tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
                        heads=municipality, source=SOURCE),
             tables.add("meeting_places", id=f"{municipality}-ledergruppe", name="Ledergruppen",
                        kind="leader_group", frequency="ukentlig", meetings_per_year=40,
                        belongs_to=municipality, source=SOURCE)]
+        begun.append(_council(tables, begun[0], number))
         tables.add("persons", id=f"{municipality}-direktor-p", name=f"Kommunedirektør i {begun[0]['name']}",
                    holds=f"{municipality}-direktor", source=SOURCE)
         tables.add("meeting_places", id=f"{municipality}-nettverk", name="Ledernettverket",
@@ -344,6 +332,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
                                                           "to": f"{municipality}-ledergruppe"},
                    role="leder", source=SOURCE)
         units = _tree(rng, tables, municipality, per_municipality)
+        areas[municipality] = {made.unit["name"]: made.unit["id"] for made in units if made.depth == 0}
         _history(history, tables, units)
         if merging.random() < MERGED:
             mergers[municipality] = _merger(merging, tables, begun, units, next_number)
@@ -352,7 +341,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         if progress:
             progress(1)
     # who stood in a municipality's place when: its earlier ones before a merger, and so on
-    places: dict[str, list[tuple[list[str], dt.date | None, dt.date | None]]] = {}
+    places: Places = {}
     merged_in_2020 = sorted(k for k, merger in mergers.items() if merger.day == REFORM_DAY)
     if merged_in_2020 and unmerged:
         merged = merging.choice(merged_in_2020)
@@ -360,30 +349,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         places[again] = _split(merging, tables, mergers[merged], *unmerged[again], next_number())
     for municipality, merger in mergers.items():
         places[municipality] = [(merger.earlier, None, merger.day - DAY), ([municipality], merger.day, None)]
-    for service in SERVICES:
-        tables.add("services", id=slug(service), name=service, source=SOURCE)
-    agreements = max(10, round(3000 * scale ** 0.5))
-    for number in range(1, agreements + 1):
-        agreement = f"avtale-{number}"
-        service = rng.choice(SERVICES)
-        begins, ends = _agreement_period(dating)
-        tables.add("agreements", id=agreement, name=f"Vertskommunesamarbeid om {service.lower()} {number}",
-                   kind="vertskommune", status="ended" if ends else "in_force",
-                   legal_basis=ACT_OF_1992 if begins < ACT_OF_2018_DAY else ACT_OF_2018,
-                   valid_from=begins, **({"valid_to": ends} if ends else {}), covers=slug(service), source=SOURCE)
-        parties: dict[str, tuple[bool, dt.date | None, dt.date | None]] = {}
-        for index, party in enumerate(rng.sample(ids, rng.randint(2, 5))):
-            for orgs, start, end in places.get(party, [([party], None, None)]):
-                for rank, org in enumerate(orgs):
-                    stood = (index == 0 and rank == 0, start, end)
-                    # in the places of two parties (the split's and the merged one's): one row for both
-                    parties[org] = _both(parties[org], stood) if org in parties else stood
-        for org, (host, start, end) in parties.items():
-            if (end and end < begins) or (start and ends and start > ends):
-                continue  # it stood in the place only while there was no agreement
-            # within the agreement's period; an end the agreement shares needs no cell
-            start = start if start and start > begins else None
-            end = end if end and not (ends and end >= ends) else None
-            tables.dated({"type": "PARTY_TO", "from": org, "to": agreement,
-                          "role": "host" if host else "participant", "source": SOURCE}, start, end)
+    known = _known(tables, ids, places, areas)
+    _decided(cooperating, tables, mergers, known.seats)
+    agreements(rng, dating, cooperating, tables, known, max(10, round(3000 * scale ** 0.5)))
     return tables.write(folder)

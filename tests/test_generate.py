@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+from collections import Counter
 from functools import partial
 
 from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, SPLIT_DAY, generate
@@ -89,7 +90,8 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     share_ended = sum(bool(a["valid_to"]) for a in agreements) / len(agreements)
     assert len({a["valid_from"] for a in agreements}) > 100 and 0.05 < share_ended < 0.3
     assert all((a["status"] == "ended") == bool(a["valid_to"]) for a in agreements)
-    assert {a["legal_basis"] for a in agreements if a["valid_from"] >= "2020"} == {"kommuneloven § 20-2"}
+    assert {a["legal_basis"] for a in agreements if a["valid_from"] >= "2020" and a["kind"] == "vertskommune"} \
+        == {"kommuneloven § 20-2"}
     ended = next(a for a in agreements if a["valid_to"])
     party = next(r["from"] for r in rels if r["type"] == "PARTY_TO" and r["to"] == ended["id"]
                  and not r["valid_from"] and not r["valid_to"])
@@ -107,6 +109,9 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     rels = rows(tmp_path, "relationships")
     assert 25 <= len(changes) <= 65  # about one in eight of 357
     assert {c["date"] for c in changes} <= {"2017-01-01", "2018-01-01", "2020-01-01"}
+    decided: dict[str, set] = {}
+    for decision in rows(tmp_path, "decisions"):
+        decided.setdefault(decision["concerns"], set()).add(decision["made_by"])
     load(engine, [tmp_path])
     ids = partial(answer_ids, engine)
 
@@ -121,6 +126,8 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
         assert new in ids("municipalities", day) and not earlier & ids("municipalities", day)
         assert ids("members", day - DAY, id=f"{new}-fellesnemnd") == earlier
         assert not ids("members", day, id=f"{new}-fellesnemnd")
+        # each earlier municipality's council decided it, before the fellesnemnd began
+        assert decided[change["id"]] == {f"{old}-kommunestyre" for old in earlier}
 
     # a service area: part of an earlier municipality, its leader under that one's rådmann, then the new one
     change = max(changes, key=lambda c: (c["date"], c["id"]))
@@ -178,3 +185,65 @@ def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
     assert sorted(links) == sorted({(split["id"], "HAS_PREDECESSOR", merged),
                                     (split["id"], "HAS_SUCCESSOR", merged), (split["id"], "HAS_SUCCESSOR", again)})
     assert again in diff.after and area in diff.after and area in diff.before
+
+
+def test_agreements_are_wired_as_their_kind(engine, tmp_path):
+    """Companies and task communities are bodies of their own with an owners' council; under a host
+    municipality the host's service area delivers; whoever buys depends on the agreement, so a
+    change at the host reaches them; every party from the first day decided to join in its council."""
+    from orggraph.viz.deps import fetch_deps
+    generate(tmp_path, scale=0.02, seed=3)
+    agreements = {a["id"]: a for a in rows(tmp_path, "agreements")}
+    rels = rows(tmp_path, "relationships")
+    kinds = Counter(a["kind"] for a in agreements.values())
+    assert set(kinds) == {"vertskommune", "iks", "ko", "other"} and kinds["vertskommune"] > len(agreements) / 2
+    # a task community is the act of 2018's; under the act of 1992 it was a § 27 board
+    assert {a["valid_from"] >= "2020" for a in agreements.values() if a["kind"] == "ko"} == {True}
+    assert {a["legal_basis"] for a in agreements.values() if a["kind"] == "other"} == {"kommuneloven 1992 § 27"}
+    parties, needs = {}, {}
+    for r in rels:
+        if r["type"] == "PARTY_TO":
+            parties.setdefault(r["to"], []).append(r)
+        elif r["type"] == "DEPENDS_ON":
+            needs.setdefault(r["to"], set()).add(r["from"])
+    made_by = {d["concerns"]: set() for d in rows(tmp_path, "decisions")}
+    for decision in rows(tmp_path, "decisions"):
+        if decision["concerns"] in agreements:
+            made_by[decision["concerns"]].add(decision["made_by"])
+            assert decision["date"] <= agreements[decision["concerns"]]["valid_from"]
+    # the parties that stood in an agreement from its first day are the councils that decided it
+    assert all(made_by[a] == {f"{r['from']}-kommunestyre" for r in rows if not r["valid_from"]}
+               for a, rows in parties.items())
+    load(engine, [tmp_path])
+    ids = partial(answer_ids, engine)
+
+    counties = {m["county"] for m in engine.query("municipalities")}
+    assert len(counties) == 15 and None not in counties
+
+    # a company: its agreement establishes it, it delivers the service, its owners sit on its council
+    company = next(a for a in agreements.values() if a["kind"] == "iks" and len(parties[a["id"]]) > 2)
+    day, body = dt.date.fromisoformat(company["valid_from"]), company["establishes"]
+    assert ids("members", day, id=f"{body}-representantskap") == ids("agreement_parties", day, id=company["id"])
+    step = {(r["relationship"], r["id"]) for r in engine.query("within", id=body, steps=1, as_of=day)}
+    assert {("ESTABLISHES", company["id"]), ("DELIVERS", company["covers"])} <= step
+
+    # a host's service area changes: the agreement and every buyer's service area are affected
+    hosted = next(a for a in agreements.values() if a["kind"] == "vertskommune" and len(needs[a["id"]]) > 1
+                  and not a["valid_to"])
+    day = dt.date.fromisoformat(hosted["valid_from"])
+    (area,) = [r["to"] for r in rels if r["type"] == "DEPENDS_ON" and r["from"] == hosted["id"]]
+    host = next(r["from"] for r in parties[hosted["id"]] if r["role"] == "host")
+    assert area.startswith(host + "-") and area not in needs[hosted["id"]]
+    impact = {(row["id"], row["depth"]) for row in engine.query("impact", id=area, steps=2, as_of=day)}
+    assert (hosted["id"], 1) in impact and {(n, 2) for n in needs[hosted["id"]]} <= impact
+    assert hosted["id"] not in ids("impact", day - DAY, id=area, steps=2)  # before it began
+    # the dependency map from the host names the municipality of each buyer's service area, not its own
+    names = {o["id"]: o["name"] for o in rows(tmp_path, "organisations")}
+    drawn = fetch_deps(engine, host, day, steps=2).nodes
+    assert "home" not in drawn[area] and drawn[hosted["id"]]
+    assert {drawn[n].get("home") for n in needs[hosted["id"]]} == \
+        {names[n.split("-")[0]] for n in needs[hosted["id"]]}
+    # and the councils' decisions are one step from the agreement
+    decisions = {r["id"] for r in engine.query("within", id=hosted["id"], steps=1, as_of=day)
+                 if r["relationship"] == "CONCERNS"}
+    assert decisions == {f"{hosted['id']}-vedtak-{r['from']}" for r in parties[hosted["id"]] if not r["valid_from"]}

@@ -99,7 +99,28 @@ def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
                 graph.level[other] = step
                 nxt.append(other)
         frontier = nxt
+    _homes(engine, graph)
     return graph
+
+
+def _home(engine: "Engine", unit_id: str, as_of: dt.date) -> dict[str, Any] | None:
+    """The organisation a unit is part of on a day (the nearest up its chain of command)."""
+    return next((row for row in engine.query("chain_of_command", id=unit_id, as_of=as_of)
+                 if row["type"] == "Organisation"), None)
+
+
+def _homes(engine: "Engine", graph: DepGraph) -> None:
+    """Name the organisation of each unit drawn that is not the root's own: a map across
+    municipalities otherwise shows a row of boxes all called "Oppvekst"."""
+    units = [n for n in graph.nodes.values() if n["type"] == "Unit"]
+    if not units:
+        return
+    root = graph.nodes[graph.root["id"]]
+    own = root["id"] if root["type"] != "Unit" else (_home(engine, root["id"], graph.as_of) or {}).get("id")
+    for node in units:
+        home = _home(engine, node["id"], graph.as_of) if node is not root else None
+        if home and home["id"] != own:
+            node["home"] = home["name"] or home["id"]
 
 
 COLOURS = {"Service": "#fdebd7", "System": "#ececec", "MeetingPlace": "#e6f0ea", "Unit": "#ffffff"}
@@ -125,6 +146,8 @@ def _box(node: dict[str, Any], root_id: str) -> Box:
         if node.get("category") or node.get("kind"):
             lines.append(f"({node.get('category') or kind_no(node.get('kind'))})")
         attrs.update(shape=SHAPES[node["type"]], style="filled", fillcolor=COLOURS[node["type"]])
+    elif node.get("home"):
+        lines.append(f"({node['home']})")
     if node["id"] == root_id:
         attrs.update(penwidth="2.5", color="#111111")
     return Box(node["id"], kind, node["name"] or node["id"], lines, node["type"], subkind, attrs=attrs)
