@@ -137,6 +137,31 @@ def _decision(rng: random.Random, tables: Tables, known: Municipalities, agreeme
                made_by=f"{org}-kommunestyre", concerns=agreement["id"], source=SOURCE)
 
 
+def _wire(tables: Tables, known: Municipalities, agreement: dict, service: str, places: list[str],
+          delivering: set[str]) -> str | None:
+    """Who delivers an agreement's service and who depends on it: under a host (the first place)
+    its service area, which the agreement depends on; else the body the agreement establishes.
+    Every other place's service area depends on the agreement. Returns the owners' council, if any."""
+    kind, name = agreement["kind"], agreement["id"]
+    if kind == "vertskommune":
+        area = _area(known, places[0], service)
+        tables.add("relationships", type="DEPENDS_ON", **{"from": name, "to": area},
+                   note="vertskommunen leverer tjenesten", source=SOURCE)
+        if area not in delivering:  # one area may host several agreements for the same service
+            delivering.add(area)
+            tables.add("relationships", type="DELIVERS", **{"from": area, "to": slug(service)}, source=SOURCE)
+        council, buyers = None, places[1:]
+    else:
+        body, title = _body(tables, name, kind, service, known.names[places[0]],
+                            agreement["valid_from"], agreement.get("valid_to"))
+        agreement["name"] = f"{'Selskapsavtale' if kind == 'iks' else 'Samarbeidsavtale'} for {title}"
+        agreement["establishes"], council, buyers = body, f"{body}-representantskap", places
+    for place in buyers:
+        tables.add("relationships", type="DEPENDS_ON", **{"from": _area(known, place, service), "to": name},
+                   note="eier" if council else "kjøper tjenesten", source=SOURCE)
+    return council
+
+
 def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, tables: Tables,
                known: Municipalities, count: int) -> None:
     """`count` agreements, their parties, bodies, decisions and dependencies. The services and
@@ -152,27 +177,12 @@ def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, 
         kind = _kind(kinds, service, begins)
         hosted = kind == "vertskommune"
         row = tables.add("agreements", id=agreement, name=f"Vertskommunesamarbeid om {_in_text(service)} {number}",
-                         kind=kind,
-                         status="ended" if ends else "in_force",
+                         kind=kind, status="ended" if ends else "in_force",
                          legal_basis=LEGAL_BASIS[kind][begins >= ACT_OF_2018_DAY],
                          funding_tkr=kinds.randrange(200, 20_000, 50),
                          valid_from=begins, **({"valid_to": ends} if ends else {}), covers=slug(service),
                          source=SOURCE)
-        council = None
-        if hosted:
-            area = _area(known, places[0], service)
-            tables.add("relationships", type="DEPENDS_ON", **{"from": agreement, "to": area},
-                       note="vertskommunen leverer tjenesten", source=SOURCE)
-            if area not in delivering:
-                delivering.add(area)
-                tables.add("relationships", type="DELIVERS", **{"from": area, "to": slug(service)}, source=SOURCE)
-        else:
-            body, name = _body(tables, agreement, kind, service, known.names[places[0]], begins, ends)
-            row["name"] = f"{'Selskapsavtale' if kind == 'iks' else 'Samarbeidsavtale'} for {name}"
-            row["establishes"], council = body, f"{body}-representantskap"
-        for place in places[1:] if hosted else places:
-            tables.add("relationships", type="DEPENDS_ON", **{"from": _area(known, place, service), "to": agreement},
-                       note="eier" if council else "kjøper tjenesten", source=SOURCE)
+        council = _wire(tables, known, row, service, places, delivering)
         parties: dict[str, tuple[bool, dt.date | None, dt.date | None]] = {}
         for index, party in enumerate(places):
             for orgs, start, end in known.places.get(party, [([party], None, None)]):
