@@ -115,7 +115,8 @@ def _body(tables: Tables, agreement: str, kind: str, service: str, place: str,
     tables.add("organisations", id=body, kind=BODY_KIND[kind], name=name, delivers=slug(service),
                **period, source=SOURCE)
     tables.add("meeting_places", id=f"{body}-representantskap", name=f"Representantskapet i {name}",
-               kind="council", belongs_to=body, **period, source=SOURCE)
+               kind="council", frequency="to ganger i året", meetings_per_year=2, belongs_to=body, **period,
+               source=SOURCE)
     return body, name
 
 

@@ -186,6 +186,7 @@ def _council(tables: Tables, municipality: dict, number: int) -> dict:
     period = {key: municipality[key] for key in ("valid_from", "valid_to") if key in municipality}
     return tables.add("meeting_places", id=f"{municipality['id']}-kommunestyre",
                       name=f"{municipality['name']} kommunestyre", kind="council", seats=council_seats(number),
+                      frequency="om lag ti ganger i året", meetings_per_year=10,
                       belongs_to=municipality["id"], **period, source=SOURCE)
 
 

@@ -191,6 +191,7 @@ def test_agreements_are_wired_as_their_kind(engine, tmp_path):
     """Companies and task communities are bodies of their own with an owners' council; under a host
     municipality the host's service area delivers; whoever buys depends on the agreement, so a
     change at the host reaches them; every party from the first day decided to join in its council."""
+    from orggraph.viz import build
     from orggraph.viz.deps import fetch_deps
     generate(tmp_path, scale=0.02, seed=3)
     agreements = {a["id"]: a for a in rows(tmp_path, "agreements")}
@@ -226,6 +227,13 @@ def test_agreements_are_wired_as_their_kind(engine, tmp_path):
     assert ids("members", day, id=f"{body}-representantskap") == ids("agreement_parties", day, id=company["id"])
     step = {(r["relationship"], r["id"]) for r in engine.query("within", id=body, steps=1, as_of=day)}
     assert {("ESTABLISHES", company["id"]), ("DELIVERS", company["covers"])} <= step
+    # an owner's meeting places: its own council and the company's, where each owner has one seat
+    owner, *others = sorted(ids("agreement_parties", day, id=company["id"]))
+    chart = build("forums", engine, owner, day)
+    assert f"{owner}-kommunestyre" in chart.boxes
+    labels = {link.label.replace("\n", " ") for other in others
+              for link in chart.links_between(f"{body}-representantskap", other)}
+    assert labels == {"eier, 1 plass"}
 
     # a host's service area changes: the agreement and every buyer's service area are affected
     hosted = next(a for a in agreements.values() if a["kind"] == "vertskommune" and len(needs[a["id"]]) > 1

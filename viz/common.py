@@ -65,6 +65,19 @@ TYPE_NO = {"Organisation": "organisasjon", "Unit": "enhet", "Post": "stilling", 
 JOINT_KINDS = ("samkommune", "fellesnemnd", "iks", "oppgavefellesskap", "project")
 
 
+#: singular and plural of what charts count
+COUNTED_NO = {"Organisation": ("organisasjon", "organisasjoner"), "Agreement": ("avtale", "avtaler"),
+              "Service": ("tjeneste", "tjenester"), "System": ("system", "systemer"),
+              "MeetingPlace": ("møteplass", "møteplasser"), "Unit": ("enhet", "enheter"),
+              "seat": ("plass", "plasser")}
+
+
+def count_no(count: int, what: str) -> str:
+    """'1 plass', '3 plasser': a count and the word in the form it takes."""
+    one, many = COUNTED_NO.get(what, (what, what))
+    return f"{count} {one if count == 1 else many}"
+
+
 def kind_no(kind: str | None) -> str:
     return KIND_NO.get(kind or "", kind or "")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, date_no, esc, fte_no,
+from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, count_no, date_no, esc, fte_no,
                      kind_no, legend_box, legend_line, live, number_no, rel_type, require_node,
                      resolve_as_of, wrap)
 
@@ -236,12 +236,8 @@ def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
         types = {}
         for i in ids:
             types[graph.nodes[i]["type"]] = types.get(graph.nodes[i]["type"], 0) + 1
-        words = {"Service": ("tjeneste", "tjenester"), "System": ("system", "systemer"),
-                 "Unit": ("enhet", "enheter"), "MeetingPlace": ("møteplass", "møteplasser"),
-                 "Agreement": ("avtale", "avtaler")}
         for t, n in sorted(types.items()):
-            one, many = words.get(t, (t, t))
-            chart.boxes[group_id].lines.append(f"+ {n} {one if n == 1 else many}")
+            chart.boxes[group_id].lines.append(f"+ {count_no(n, t)}")
 
     for node in sorted(graph.nodes.values(), key=lambda n: (graph.level[n["id"]], sort_key(n["name"]))):
         if node["id"] in collapsed or node["id"] in hidden:
@@ -275,11 +271,8 @@ def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
     counts: dict[str, int] = {}
     for node in graph.nodes.values():
         counts[node["type"]] = counts.get(node["type"], 0) + 1
-    words = {"Organisation": ("organisasjon", "organisasjoner"), "Agreement": ("avtale", "avtaler"),
-             "Service": ("tjeneste", "tjenester"), "System": ("system", "systemer"),
-             "MeetingPlace": ("møteplass", "møteplasser"), "Unit": ("enhet", "enheter")}
-    chart.summary.insert(0, "<B>Innhold:</B> " + esc(", ".join(f"{n} {words[t][n != 1]}" for t, n in
-                                                                sorted(counts.items(), key=lambda kv: -kv[1]))))
+    chart.summary.insert(0, "<B>Innhold:</B> " + esc(", ".join(
+        count_no(n, t) for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))))
     chart.legend = [
         (legend_line("#1d4ed8", "bold"), "vertskommune"),
         (legend_line("#1f4e79"), "deltaker"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (Box, Chart, anchor, date_no, holder_text, kind_no, legend_box, legend_line, live,
+from .common import (Box, Chart, anchor, count_no, date_no, holder_text, kind_no, legend_box, legend_line, live,
                      number_no, wrap)
 from .org import _fetch_heads, fetch_tree, in_order, members_of
 
@@ -110,7 +110,7 @@ def frequency_text(forum: dict[str, Any]) -> str:
 
 
 def forum_lines(forum: dict[str, Any], data: Forums, width: int = 44) -> list[str]:
-    lines = [f"({kind_no(forum.get('kind'))}" + (f", {forum['seats']} plasser" if forum.get("seats") else "") + ")"]
+    lines = [f"({kind_no(forum.get('kind'))}" + (f", {count_no(forum['seats'], 'seat')}" if forum.get("seats") else "") + ")"]
     for head in data.heads.get(forum["id"], []):
         lines.append(f"Leder: {head.title} – {', '.join(head.holder_lines())}")
     freq = frequency_text(forum)
@@ -130,7 +130,7 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
     root = data.root
     chart = Chart("forums", root_id, f"Møteplasser – {root.name}", data.as_of, rankdir="LR",
                   subtitle=f"Per {date_no(data.as_of)}" + (f" ({data.note})" if data.note else "")
-                  + f" · {len(data.forums)} møteplasser")
+                  + f" · {count_no(len(data.forums), 'MeetingPlace')}")
     chart.add(Box(root_id, "org", root.name, [f"({kind_no(root.kind)})"], root.type, root.kind or ""))
     for forum_id, forum in sorted(data.forums.items(), key=lambda kv: sort_key(kv[1]["name"])):
         owner = data.owner.get(forum_id)
@@ -165,7 +165,7 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
                               vacant=lines == ["Vakant"], attrs={"style": "filled"} if kind == "post" else {}))
             label = row.get("role") or "medlem"
             if row.get("seats"):
-                label += f", {row['seats']} plasser"
+                label += f", {count_no(row['seats'], 'seat')}"
             chart.link(forum_id, member, "member", "\n".join(wrap(label, 22, 2)), color="#0f766e",
                        fontcolor="#0f766e", arrowhead="none")
     chart.legend = [
