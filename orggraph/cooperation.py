@@ -10,7 +10,9 @@ each. A company or community is an organisation of its own, established by the a
 council of owners (representantskap) where each party has a seat; it delivers the service. Under a
 host municipality, the host's service area delivers it and the agreement depends on that area.
 The service area of each other party that buys the service depends on the agreement, so a change
-at the host or in the company reaches everyone who needs it.
+at the host or in the company reaches everyone who needs it. The parties run the service on one
+shared system (three to choose from per service), which the agreement depends on: a change of
+system reaches every agreement on it, and their buyers.
 
 Every party that stood in the agreement from its first day decided to join in its council
 (kommunestyre) some weeks before; a municipality merged into being decided in the council it
@@ -41,6 +43,8 @@ AREA_OF = {"Barnevern": ("Barnevern", "Oppvekst"), "IKT-drift": ("Økonomi", "Pe
            "Kart og oppmåling": ("Plan", "Teknisk"), "Brannvern": ("Teknisk",),
            "Legevakt": ("Helse og omsorg",), "Renovasjon": ("Teknisk",),
            "Arkiv": ("Personal", "Økonomi"), "PPT": ("Skole", "Oppvekst")}
+#: each service's shared systems, of which an agreement's parties use one together
+SYSTEMS_PER_SERVICE = ("A", "B", "C")
 #: agreements begin on the first of a month from 2005 to 2025; of those begun by 2023, the share ended
 AGREEMENTS_FROM, AGREEMENT_MONTHS, ENDED = dt.date(2005, 1, 1), 252, 0.15
 ACT_OF_2018_DAY = dt.date(2020, 1, 1)  # when the act of 2018 took over inter-municipal cooperation
@@ -167,8 +171,13 @@ def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, 
                known: Municipalities, count: int) -> None:
     """`count` agreements, their parties, bodies, decisions and dependencies. The services and
     parties come from `rng`, the periods from `dating`, everything else from `kinds`."""
+    systems: dict[str, list[str]] = {}
     for service in SERVICES:
         tables.add("services", id=slug(service), name=service, source=SOURCE)
+        for maker in SYSTEMS_PER_SERVICE:
+            system = tables.add("systems", id=f"system-{slug(service)[4:]}-{maker.lower()}",
+                                name=f"Fagsystem {maker} for {_in_text(service)}", category="fagsystem", source=SOURCE)
+            systems.setdefault(service, []).append(system["id"])
     delivering: set[str] = set()
     for number in range(1, count + 1):
         agreement = f"avtale-{number}"
@@ -184,6 +193,8 @@ def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, 
                          valid_from=begins, **({"valid_to": ends} if ends else {}), covers=slug(service),
                          source=SOURCE)
         council = _wire(tables, known, row, service, places, delivering)
+        tables.add("relationships", type="DEPENDS_ON", **{"from": agreement, "to": kinds.choice(systems[service])},
+                   note="felles fagsystem", source=SOURCE)
         parties: dict[str, tuple[bool, dt.date | None, dt.date | None]] = {}
         for index, party in enumerate(places):
             for orgs, start, end in known.places.get(party, [([party], None, None)]):

@@ -239,12 +239,18 @@ def test_agreements_are_wired_as_their_kind(engine, tmp_path):
     hosted = next(a for a in agreements.values() if a["kind"] == "vertskommune" and len(needs[a["id"]]) > 1
                   and not a["valid_to"])
     day = dt.date.fromisoformat(hosted["valid_from"])
-    (area,) = [r["to"] for r in rels if r["type"] == "DEPENDS_ON" and r["from"] == hosted["id"]]
+    (area,) = [r["to"] for r in rels if r["type"] == "DEPENDS_ON" and r["from"] == hosted["id"]
+               and not r["to"].startswith("system-")]
     host = next(r["from"] for r in parties[hosted["id"]] if r["role"] == "host")
     assert area.startswith(host + "-") and area not in needs[hosted["id"]]
     impact = {(row["id"], row["depth"]) for row in engine.query("impact", id=area, steps=2, as_of=day)}
     assert (hosted["id"], 1) in impact and {(n, 2) for n in needs[hosted["id"]]} <= impact
     assert hosted["id"] not in ids("impact", day - DAY, id=area, steps=2)  # before it began
+    # its shared system: replacing it affects every agreement on it, then their buyers
+    (system,) = [r["to"] for r in rels if r["type"] == "DEPENDS_ON" and r["from"] == hosted["id"]
+                 and r["to"].startswith("system-")]
+    on_system = {(row["id"], row["depth"]) for row in engine.query("impact", id=system, steps=2, as_of=day)}
+    assert (hosted["id"], 1) in on_system and {(n, 2) for n in needs[hosted["id"]]} <= on_system
     # the dependency map from the host names the municipality of each buyer's service area, not its own
     names = {o["id"]: o["name"] for o in rows(tmp_path, "organisations")}
     drawn = fetch_deps(engine, host, day, steps=2).nodes
