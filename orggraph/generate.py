@@ -172,6 +172,10 @@ class Merger:
     split: dict | None = None  # the change that undid part of it, if one did
 
 
+def _county(number: int) -> str:
+    return COUNTIES[(number - 1) * len(COUNTIES) // MUNICIPALITIES]
+
+
 def _place_name(rng: random.Random, number: int) -> str:
     return f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
 
@@ -266,16 +270,14 @@ def _split(rng: random.Random, tables: Tables, merger: Merger, begun: list[dict]
     merger.change["predecessors"] += f";{old}"
     _seats(rng, tables, old, merged)
     merger.split = tables.add("changes", id=f"{again['id']}-deling", kind="split", date=SPLIT_DAY,
-               name=f"{again['name']} går ut av {merger.municipality['name']}", predecessors=merged,
-               successors=f"{merged};{again['id']}", source=SOURCE)
+                              name=f"{again['name']} går ut av {merger.municipality['name']}",
+                              predecessors=merged, successors=f"{merged};{again['id']}", source=SOURCE)
     for row in begun:
         row["valid_from"] = SPLIT_DAY
     for made in units:
         if made.depth == 0:
             _rewire(tables, made, [(old, None, day - DAY), (merged, day, SPLIT_DAY - DAY)], SPLIT_DAY)
     return [([old], None, day - DAY), ([merged], day, SPLIT_DAY - DAY), ([again["id"]], SPLIT_DAY, None)]
-
-
 
 
 def _decided(rng: random.Random, tables: Tables, mergers: dict[str, Merger], seats: dict[str, int]) -> None:
@@ -316,8 +318,7 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     for number, municipality in enumerate(ids, start=1):
         begun = [
             tables.add("organisations", id=municipality, kind="municipality", name=_place_name(rng, number),
-                       kommunenummer=f"{number:04d}", county=COUNTIES[(number - 1) * len(COUNTIES) // MUNICIPALITIES],
-                       source=SOURCE),
+                       kommunenummer=f"{number:04d}", county=_county(number), source=SOURCE),
             tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
                        heads=municipality, source=SOURCE),
             tables.add("meeting_places", id=f"{municipality}-ledergruppe", name="Ledergruppen",

@@ -110,7 +110,8 @@ def frequency_text(forum: dict[str, Any]) -> str:
 
 
 def forum_lines(forum: dict[str, Any], data: Forums, width: int = 44) -> list[str]:
-    lines = [f"({kind_no(forum.get('kind'))}" + (f", {count_no(forum['seats'], 'seat')}" if forum.get("seats") else "") + ")"]
+    seats = f", {count_no(forum['seats'], 'seat')}" if forum.get("seats") else ""
+    lines = [f"({kind_no(forum.get('kind'))}{seats})"]
     for head in data.heads.get(forum["id"], []):
         lines.append(f"Leder: {head.title} – {', '.join(head.holder_lines())}")
     freq = frequency_text(forum)
