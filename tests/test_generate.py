@@ -7,8 +7,12 @@ import filecmp
 from collections import Counter
 from functools import partial
 
+import pytest
+
 from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, SPLIT_DAY, generate
 from orggraph.loader.load import check, load
+
+from conftest import ENGINES, make_engine
 
 DAY = dt.timedelta(days=1)
 
@@ -20,6 +24,23 @@ def rows(folder, section):
 
 def answer_ids(engine, name, day, **params):
     return {row["id"] for row in engine.query(name, as_of=day, **params)}
+
+
+@pytest.fixture(scope="module")
+def norway(tmp_path_factory):
+    """The synthetic Norway the tests below ask about: scale 0.02, seed 3 (their files)."""
+    folder = tmp_path_factory.mktemp("norway")
+    generate(folder, scale=0.02, seed=3)
+    return folder
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request, norway, tmp_path_factory):
+    """In this module, an engine holding `norway`, loaded once per engine (the tests only read)."""
+    eng = make_engine(request.param, tmp_path_factory.mktemp("db"))
+    load(eng, [norway])
+    yield eng
+    eng.close()
 
 
 def test_same_seed_same_files_and_valid(tmp_path):
@@ -49,16 +70,14 @@ def test_trees_reach_the_maximum_depth(tmp_path):
     assert max(depth(u) for u in parents) == MAX_DEPTH
 
 
-def test_the_history_answers_as_of_its_days(engine, tmp_path):
+def test_the_history_answers_as_of_its_days(engine, norway):
     """Moves, closures and new holders are there, load, and change the answers on their days."""
-    generate(tmp_path, scale=0.02, seed=3)
-    rels = rows(tmp_path, "relationships")
+    rels = rows(norway, "relationships")
     part_of = [r for r in rels if r["type"] == "PART_OF"]
     moves = {r["from"]: r for r in part_of if r["valid_from"]}
-    closed = [u for u in rows(tmp_path, "units") if u["valid_to"]]
+    closed = [u for u in rows(norway, "units") if u["valid_to"]]
     holds = [r for r in rels if r["type"] == "HOLDS" and r["valid_from"]]
     assert len(moves) > 20 and len(closed) > 20 and len(holds) > 50
-    load(engine, [tmp_path])
 
     def chain(node_id, day):
         return {row["id"]: row for row in engine.query("chain_of_command", id=node_id, as_of=day)}
@@ -78,7 +97,7 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     assert chain(gone["id"], end) and not chain(gone["id"], end + DAY)
 
     # a new holder: the unit's leader post is held by the former leader, then by the new one
-    parent_of = {u["id"]: u["part_of"] for u in rows(tmp_path, "units") if u["part_of"]}
+    parent_of = {u["id"]: u["part_of"] for u in rows(norway, "units") if u["part_of"]}
     child, hold = next((c, h) for h in holds for c, parent in parent_of.items()
                        if parent + "-leder" == h["to"])
     day, parent = dt.date.fromisoformat(hold["valid_from"]), parent_of[child]
@@ -86,7 +105,7 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     assert holders[day - DAY].startswith("Tidligere leder av ") and holders[day].startswith("Person ")
 
     # agreements have periods: a party has an agreement from its first day to its last, not outside
-    agreements = rows(tmp_path, "agreements")
+    agreements = rows(norway, "agreements")
     share_ended = sum(bool(a["valid_to"]) for a in agreements) / len(agreements)
     assert len({a["valid_from"] for a in agreements}) > 100 and 0.05 < share_ended < 0.3
     assert all((a["status"] == "ended") == bool(a["valid_to"]) for a in agreements)
@@ -101,18 +120,16 @@ def test_the_history_answers_as_of_its_days(engine, tmp_path):
     assert has == {begins - DAY: False, begins: True, ends: True, ends + DAY: False}
 
 
-def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
+def test_mergers_rewire_municipalities_on_their_day(engine, norway):
     """A merged municipality's earlier ones, their rådmenn, the fellesnemnd and the agreements'
     parties answer until the day before the merger; the new one and its lines from the day on."""
-    generate(tmp_path, scale=0.02, seed=3)
-    changes = [c for c in rows(tmp_path, "changes") if c["kind"] == "merger"]
-    rels = rows(tmp_path, "relationships")
+    changes = [c for c in rows(norway, "changes") if c["kind"] == "merger"]
+    rels = rows(norway, "relationships")
     assert 25 <= len(changes) <= 65  # about one in eight of 357
     assert {c["date"] for c in changes} <= {"2017-01-01", "2018-01-01", "2020-01-01"}
     decided: dict[str, set] = {}
-    for decision in rows(tmp_path, "decisions"):
+    for decision in rows(norway, "decisions"):
         decided.setdefault(decision["concerns"], set()).add(decision["made_by"])
-    load(engine, [tmp_path])
     ids = partial(answer_ids, engine)
 
     today = ids("municipalities", dt.date(2026, 1, 1))
@@ -153,24 +170,22 @@ def test_mergers_rewire_municipalities_on_their_day(engine, tmp_path):
     assert new not in before and earlier <= before
 
 
-def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
+def test_the_split_of_2024_undoes_part_of_a_merger(engine, norway):
     """One municipality merged into another in 2020 leaves it again in 2024 (as Haram left
     Ålesund): 357 municipalities today, 356 the day before; its service areas were part of its
     earlier self, then of the merged one, then of it; a diff of the merged one draws the split once."""
     from orggraph.viz.diff import fetch_diff
-    generate(tmp_path, scale=0.02, seed=3)
-    (split,) = [c for c in rows(tmp_path, "changes") if c["kind"] == "split"]
+    (split,) = [c for c in rows(norway, "changes") if c["kind"] == "split"]
     merged, again = split["predecessors"], split["successors"].split(";")[1]
     assert split["successors"].split(";")[0] == merged and split["date"] == SPLIT_DAY.isoformat()
-    (merger,) = [c for c in rows(tmp_path, "changes") if c["successors"] == merged]
+    (merger,) = [c for c in rows(norway, "changes") if c["successors"] == merged]
     reform = dt.date.fromisoformat(merger["date"])
-    load(engine, [tmp_path])
     ids = partial(answer_ids, engine)
 
     assert len(ids("municipalities", SPLIT_DAY)) == MUNICIPALITIES
     assert len(ids("municipalities", SPLIT_DAY - DAY)) == MUNICIPALITIES - 1
     assert again not in ids("municipalities", SPLIT_DAY - DAY) and again in ids("municipalities", SPLIT_DAY)
-    area = next(r["from"] for r in rows(tmp_path, "relationships")
+    area = next(r["from"] for r in rows(norway, "relationships")
                 if r["type"] == "PART_OF" and r["to"] == again and r["valid_from"])
     (earlier,) = ids("chain_of_command", reform - DAY, id=area)
     assert earlier in merger["predecessors"].split(";")
@@ -187,15 +202,14 @@ def test_the_split_of_2024_undoes_part_of_a_merger(engine, tmp_path):
     assert again in diff.after and area in diff.after and area in diff.before
 
 
-def test_agreements_are_wired_as_their_kind(engine, tmp_path):
+def test_agreements_are_wired_as_their_kind(engine, norway):
     """Companies and task communities are bodies of their own with an owners' council; under a host
     municipality the host's service area delivers; whoever buys depends on the agreement, so a
     change at the host reaches them; every party from the first day decided to join in its council."""
     from orggraph.viz import build
     from orggraph.viz.deps import fetch_deps
-    generate(tmp_path, scale=0.02, seed=3)
-    agreements = {a["id"]: a for a in rows(tmp_path, "agreements")}
-    rels = rows(tmp_path, "relationships")
+    agreements = {a["id"]: a for a in rows(norway, "agreements")}
+    rels = rows(norway, "relationships")
     kinds = Counter(a["kind"] for a in agreements.values())
     assert set(kinds) == {"vertskommune", "iks", "ko", "other"} and kinds["vertskommune"] > len(agreements) / 2
     # a task community is the act of 2018's; under the act of 1992 it was a § 27 board
@@ -207,15 +221,14 @@ def test_agreements_are_wired_as_their_kind(engine, tmp_path):
             parties.setdefault(r["to"], []).append(r)
         elif r["type"] == "DEPENDS_ON":
             needs.setdefault(r["to"], set()).add(r["from"])
-    made_by = {d["concerns"]: set() for d in rows(tmp_path, "decisions")}
-    for decision in rows(tmp_path, "decisions"):
+    made_by = {d["concerns"]: set() for d in rows(norway, "decisions")}
+    for decision in rows(norway, "decisions"):
         if decision["concerns"] in agreements:
             made_by[decision["concerns"]].add(decision["made_by"])
             assert decision["date"] <= agreements[decision["concerns"]]["valid_from"]
     # the parties that stood in an agreement from its first day are the councils that decided it
     assert all(made_by[a] == {f"{r['from']}-kommunestyre" for r in rows if not r["valid_from"]}
                for a, rows in parties.items())
-    load(engine, [tmp_path])
     ids = partial(answer_ids, engine)
 
     counties = {m["county"] for m in engine.query("municipalities")}
@@ -252,7 +265,7 @@ def test_agreements_are_wired_as_their_kind(engine, tmp_path):
     on_system = {(row["id"], row["depth"]) for row in engine.query("impact", id=system, steps=2, as_of=day)}
     assert (hosted["id"], 1) in on_system and {(n, 2) for n in needs[hosted["id"]]} <= on_system
     # the dependency map from the host names the municipality of each buyer's service area, not its own
-    names = {o["id"]: o["name"] for o in rows(tmp_path, "organisations")}
+    names = {o["id"]: o["name"] for o in rows(norway, "organisations")}
     drawn = fetch_deps(engine, host, day, steps=2).nodes
     assert "home" not in drawn[area] and drawn[hosted["id"]]
     assert {drawn[n].get("home") for n in needs[hosted["id"]]} == \
