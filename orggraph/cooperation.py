@@ -15,7 +15,8 @@ shared system (three to choose from per service), which the agreement depends on
 system reaches every agreement on it, and their buyers.
 
 Every party that stood in the agreement from its first day decided to join in its council
-(kommunestyre) some weeks before; a municipality merged into being decided in the council it
+(kommunestyre) some weeks before, and every party that stood in an ended one to its last day
+decided to end it some months before; a municipality merged into being decided in the council it
 has from its first day. Agreements began on the first of a month from 2005 to 2025, about one in
 seven of those begun by 2023 has ended, their legal basis is the act of their time, and each
 party's row covers only the part of the agreement's period it stood in.
@@ -130,13 +131,20 @@ def vote(rng: random.Random, seats: int) -> str:
     return f"{seats - against} mot {against}" if against else "enstemmig"
 
 
-def _decision(rng: random.Random, tables: Tables, known: Municipalities, agreement: dict, org: str) -> None:
-    """`org`'s council decides to join `agreement`, some weeks before it begins (or on the
-    council's first day, for a municipality that began in between)."""
-    day = max(agreement["valid_from"] - dt.timedelta(days=rng.randint(30, 200)),
-              known.starts.get(org, dt.date.min))
+def _decision(rng: random.Random, tables: Tables, known: Municipalities, agreement: dict, org: str,
+              ending: bool = False) -> None:
+    """`org`'s council decides to join `agreement`, some weeks before it begins, or to end it,
+    some months before its last day (not before the council's first day, for a municipality that
+    began in between)."""
+    if ending:
+        day, what, title = agreement["valid_to"] - dt.timedelta(days=rng.randint(60, 300)), "avvikling", \
+            "Vedtak om å avvikle "
+    else:
+        day, what, title = agreement["valid_from"] - dt.timedelta(days=rng.randint(30, 200)), "vedtak", \
+            "Vedtak om "
+    day = max(day, known.starts.get(org, dt.date.min))
     name = agreement["name"]
-    tables.add("decisions", id=f"{agreement['id']}-vedtak-{org}", title=f"Vedtak om {name[0].lower()}{name[1:]}",
+    tables.add("decisions", id=f"{agreement['id']}-{what}-{org}", title=f"{title}{name[0].lower()}{name[1:]}",
                date=day, case_number=f"{day.year % 100:02d}/{rng.randint(100, 2999)}", outcome="adopted",
                vote=vote(rng, known.seats[org]),
                made_by=f"{org}-kommunestyre", concerns=agreement["id"], source=SOURCE)
@@ -167,10 +175,11 @@ def _wire(tables: Tables, known: Municipalities, agreement: dict, service: str, 
     return council
 
 
-def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, tables: Tables,
-               known: Municipalities, count: int) -> None:
+def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, endings: random.Random,
+               tables: Tables, known: Municipalities, count: int) -> None:
     """`count` agreements, their parties, bodies, decisions and dependencies. The services and
-    parties come from `rng`, the periods from `dating`, everything else from `kinds`."""
+    parties come from `rng`, the periods from `dating`, the decisions to end from `endings`,
+    everything else from `kinds`."""
     systems: dict[str, list[str]] = {}
     for service in SERVICES:
         tables.add("services", id=slug(service), name=service, source=SOURCE)
@@ -215,3 +224,5 @@ def agreements(rng: random.Random, dating: random.Random, kinds: random.Random, 
                               "source": SOURCE}, start, end)
             if start is None:
                 _decision(kinds, tables, known, row, org)
+            if ends and end is None:  # it stood to the last day
+                _decision(endings, tables, known, row, org, ending=True)

@@ -353,5 +353,6 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
         places[municipality] = [(merger.earlier, None, merger.day - DAY), ([municipality], merger.day, None)]
     known = _known(tables, ids, places, areas)
     _decided(cooperating, tables, mergers, known.seats)
-    agreements(rng, dating, cooperating, tables, known, max(10, round(3000 * scale ** 0.5)))
+    agreements(rng, dating, cooperating, random.Random(f"endings {seed}"), tables, known,
+               max(10, round(3000 * scale ** 0.5)))
     return tables.write(folder)

@@ -221,14 +221,24 @@ def test_agreements_are_wired_as_their_kind(engine, norway):
             parties.setdefault(r["to"], []).append(r)
         elif r["type"] == "DEPENDS_ON":
             needs.setdefault(r["to"], set()).add(r["from"])
-    made_by = {d["concerns"]: set() for d in rows(norway, "decisions")}
+    joined = {a: set() for a in agreements}
+    ended = {a: set() for a, row in agreements.items() if row["valid_to"]}
     for decision in rows(norway, "decisions"):
-        if decision["concerns"] in agreements:
-            made_by[decision["concerns"]].add(decision["made_by"])
-            assert decision["date"] <= agreements[decision["concerns"]]["valid_from"]
-    # the parties that stood in an agreement from its first day are the councils that decided it
-    assert all(made_by[a] == {f"{r['from']}-kommunestyre" for r in rows if not r["valid_from"]}
+        agreement = agreements.get(decision["concerns"])
+        if agreement is None:
+            continue  # a merger's
+        if "-avvikling-" in decision["id"]:
+            ended[agreement["id"]].add(decision["made_by"])
+            assert decision["date"] <= agreement["valid_to"]
+        else:
+            joined[agreement["id"]].add(decision["made_by"])
+            assert decision["date"] <= agreement["valid_from"]
+    # the parties that stood in an agreement from its first day are the councils that decided to
+    # join, and those that stood in an ended one to its last day the councils that decided to end it
+    assert all(joined[a] == {f"{r['from']}-kommunestyre" for r in rows if not r["valid_from"]}
                for a, rows in parties.items())
+    assert len(ended) > 20 and all(ended[a] == {f"{r['from']}-kommunestyre" for r in parties[a] if not r["valid_to"]}
+                                   for a in ended)
     ids = partial(answer_ids, engine)
 
     counties = {m["county"] for m in engine.query("municipalities")}
