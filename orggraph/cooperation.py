@@ -95,7 +95,7 @@ def _both(one: tuple, other: tuple) -> tuple[bool, dt.date | None, dt.date | Non
 
 
 def _in_text(name: str) -> str:
-    """A service's name inside a sentence: "Barnevern" → "barnevern", but "PPT" and "IKT-drift" kept."""
+    """A name inside a sentence: "Barnevern" → "barnevern", but "PPT" and "IKT-drift" kept."""
     return name if name[:2].isupper() else name[0].lower() + name[1:]
 
 
@@ -125,10 +125,18 @@ def _body(tables: Tables, agreement: str, kind: str, service: str, place: str,
     return body, name
 
 
-def vote(rng: random.Random, seats: int) -> str:
+def _vote(rng: random.Random, seats: int) -> str:
     """As the minutes record it: mostly unanimous, else for against."""
     against = 0 if rng.random() < 0.8 else rng.randint(1, seats // 2)
     return f"{seats - against} mot {against}" if against else "enstemmig"
+
+
+def decide(rng: random.Random, tables: Tables, decision: str, title: str, day: dt.date, org: str, seats: int,
+           concerns: str) -> None:
+    """A decision `org`'s council (kommunestyre, of `seats` seats) adopted on `day` about `concerns`."""
+    tables.add("decisions", id=decision, title=title, date=day,
+               case_number=f"{day.year % 100:02d}/{rng.randint(100, 2999)}", outcome="adopted",
+               vote=_vote(rng, seats), made_by=f"{org}-kommunestyre", concerns=concerns, source=SOURCE)
 
 
 def _decision(rng: random.Random, tables: Tables, known: Municipalities, agreement: dict, org: str,
@@ -137,17 +145,14 @@ def _decision(rng: random.Random, tables: Tables, known: Municipalities, agreeme
     some months before its last day (not before the council's first day, for a municipality that
     began in between)."""
     if ending:
-        day, what, title = agreement["valid_to"] - dt.timedelta(days=rng.randint(60, 300)), "avvikling", \
-            "Vedtak om å avvikle "
+        day = agreement["valid_to"] - dt.timedelta(days=rng.randint(60, 300))
+        what, title = "avvikling", "Vedtak om å avvikle "
     else:
-        day, what, title = agreement["valid_from"] - dt.timedelta(days=rng.randint(30, 200)), "vedtak", \
-            "Vedtak om "
+        day = agreement["valid_from"] - dt.timedelta(days=rng.randint(30, 200))
+        what, title = "vedtak", "Vedtak om "
     day = max(day, known.starts.get(org, dt.date.min))
-    name = agreement["name"]
-    tables.add("decisions", id=f"{agreement['id']}-{what}-{org}", title=f"{title}{name[0].lower()}{name[1:]}",
-               date=day, case_number=f"{day.year % 100:02d}/{rng.randint(100, 2999)}", outcome="adopted",
-               vote=vote(rng, known.seats[org]),
-               made_by=f"{org}-kommunestyre", concerns=agreement["id"], source=SOURCE)
+    decide(rng, tables, f"{agreement['id']}-{what}-{org}", title + _in_text(agreement["name"]), day, org,
+           known.seats[org], agreement["id"])
 
 
 def _wire(tables: Tables, known: Municipalities, agreement: dict, service: str, places: list[str],
@@ -155,22 +160,22 @@ def _wire(tables: Tables, known: Municipalities, agreement: dict, service: str, 
     """Who delivers an agreement's service and who depends on it: under a host (the first place)
     its service area, which the agreement depends on; else the body the agreement establishes.
     Every other place's service area depends on the agreement. Returns the owners' council, if any."""
-    kind, name = agreement["kind"], agreement["id"]
+    kind, agreement_id = agreement["kind"], agreement["id"]
     if kind == "vertskommune":
         area = _area(known, places[0], service)
-        tables.add("relationships", type="DEPENDS_ON", **{"from": name, "to": area},
+        tables.add("relationships", type="DEPENDS_ON", **{"from": agreement_id, "to": area},
                    note="vertskommunen leverer tjenesten", source=SOURCE)
         if area not in delivering:  # one area may host several agreements for the same service
             delivering.add(area)
             tables.add("relationships", type="DELIVERS", **{"from": area, "to": slug(service)}, source=SOURCE)
         council, buyers = None, places[1:]
     else:
-        body, title = _body(tables, name, kind, service, known.names[places[0]],
+        body, title = _body(tables, agreement_id, kind, service, known.names[places[0]],
                             agreement["valid_from"], agreement.get("valid_to"))
         agreement["name"] = f"{'Selskapsavtale' if kind == 'iks' else 'Samarbeidsavtale'} for {title}"
         agreement["establishes"], council, buyers = body, f"{body}-representantskap", places
     for place in buyers:
-        tables.add("relationships", type="DEPENDS_ON", **{"from": _area(known, place, service), "to": name},
+        tables.add("relationships", type="DEPENDS_ON", **{"from": _area(known, place, service), "to": agreement_id},
                    note="eier" if council else "kjøper tjenesten", source=SOURCE)
     return council
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .cooperation import Municipalities, Places, agreements, vote
+from .cooperation import Municipalities, Places, agreements, decide
 from .synthetic import DAY, SOURCE, Tables, months_after
 
 MUNICIPALITIES = 357
@@ -289,10 +289,8 @@ def _decided(rng: random.Random, tables: Tables, mergers: dict[str, Merger], sea
         if merger.split:
             asked.append((merger.municipality["id"], dt.date(2022, 6, rng.randint(8, 24)), merger.split))
         for org, day, what in asked:
-            tables.add("decisions", id=f"{org}-vedtak-{what['kind']}", title=f"Vedtak: {what['name']}", date=day,
-                       case_number=f"{day.year % 100:02d}/{rng.randint(100, 2999)}", outcome="adopted",
-                       vote=vote(rng, seats[org]), made_by=f"{org}-kommunestyre", concerns=what["id"],
-                       source=SOURCE)
+            decide(rng, tables, f"{org}-vedtak-{what['kind']}", f"Vedtak: {what['name']}", day, org, seats[org],
+                   what["id"])
 
 
 def _known(tables: Tables, today: list[str], places: Places, areas: dict[str, dict[str, str]]) -> Municipalities:

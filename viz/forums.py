@@ -109,9 +109,14 @@ def frequency_text(forum: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def forum_lines(forum: dict[str, Any], data: Forums, width: int = 44) -> list[str]:
+def kind_and_seats(forum: dict[str, Any]) -> str:
+    """'(råd/kommunestyre, 23 plasser)': a forum's kind, and its seats when known."""
     seats = f", {count_no(forum['seats'], 'seat')}" if forum.get("seats") else ""
-    lines = [f"({kind_no(forum.get('kind'))}{seats})"]
+    return f"({kind_no(forum.get('kind'))}{seats})"
+
+
+def forum_lines(forum: dict[str, Any], data: Forums, width: int = 44) -> list[str]:
+    lines = [kind_and_seats(forum)]
     for head in data.heads.get(forum["id"], []):
         lines.append(f"Leder: {head.title} – {', '.join(head.holder_lines())}")
     freq = frequency_text(forum)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
-from .common import (STATUS_NO, ChartError, ROLE_NO, anchor, count_no, date_no, fte_no, holder_text, kind_no, live,
+from .common import (STATUS_NO, ChartError, ROLE_NO, anchor, date_no, fte_no, holder_text, kind_no, live,
                      render_graph)
-from .forums import fetch_forums, frequency_text
+from .forums import fetch_forums, frequency_text, kind_and_seats
 from .org import fetch_tree, org_chart
 
 if TYPE_CHECKING:
@@ -191,8 +191,7 @@ def _story(engine: "Engine", root_id: str, as_of: Any, depth: int, size: float, 
     if not forums.forums:
         story.append(Paragraph("Ingen møteplasser registrert på denne datoen.", base))
     for forum_id, forum in sorted(forums.forums.items(), key=lambda kv: sort_key(kv[1]["name"]))[:max_rows]:
-        bits = [f"<b>{e(forum['name'])}</b> ({e(kind_no(forum.get('kind')))}"
-                + (f", {count_no(forum['seats'], 'seat')}" if forum.get("seats") else "") + ")"]
+        bits = [f"<b>{e(forum['name'])}</b> {e(kind_and_seats(forum))}"]
         freq = frequency_text(forum)
         bits.append(f"<i>Hvor ofte:</i> {e(freq) if freq else 'ikke oppgitt'}.")
         members = forums.members.get(forum_id, [])
