@@ -114,6 +114,9 @@ def rows(report: dict) -> list[tuple[str, list[str]]]:
     add("load, orggraph loader (s)", lambda r: _num(_get(r, "load", "seconds"), ".1f")
         + f" (read+validate {_num(_get(r, 'load', 'read_validate_seconds'), '.1f')}, "
           f"write {_num(_get(r, 'load', 'write_seconds'), '.1f')})")
+    add("load again, the same files (s; rows written)", lambda r: _num(_get(r, "reload", "seconds"), ".1f")
+        + f" (read+validate {_num(_get(r, 'reload', 'read_validate_seconds'), '.1f')}, "
+          f"write {_num(_get(r, 'reload', 'write_seconds'), '.1f')}; {_num(_get(r, 'reload', 'written'), ',')})")
     add("load, engine's bulk path (s)", lambda r: f"{_num(_get(r, 'bulk', 'seconds'), '.1f')} "
         f"({_get(r, 'bulk', 'how') or '–'})")
     add("load throughput, loader / bulk (rows/s)", lambda r: f"{_num(_get(r, 'load', 'rows_per_second'), ',.0f')}"

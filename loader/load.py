@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from orggraph.engine.base import Engine
+from orggraph.schema import NODES
 
 from orggraph.interpreter import collector_paused
 from .items import Parsed
@@ -35,8 +36,11 @@ def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
     def lookup(ids: list[str]) -> dict[str, Known]:
         nonlocal whole
         new = [] if whole else [i for i in ids if i not in asked]
-        if len(new) > SCAN_ABOVE:
-            remember(engine.query("every_node"))
+        if len(new) > SCAN_ABOVE:  # every node's type and period: a read per node table
+            for node in NODES:
+                for node_id, valid_from, valid_to in engine.tuples(
+                        f"MATCH (n:{node.label})", ["n.id", "n.valid_from", "n.valid_to"]):
+                    asked[node_id] = Known(node.label, valid_from, valid_to, None)
             whole, new = True, []
         for start in range(0, len(new), 5000):
             chunk = new[start:start + 5000]

@@ -31,10 +31,19 @@ comparison with the stored rows and the stale check all use; dicts are made only
 that go by UNWIND. A first load into an empty graph skips the relationship deletes, the reads
 of stored nodes and the stale check (one `MATCH (n) ... LIMIT 1` says there is nothing), and
 stale nodes are found before any node is written, from the stored rows already read.
+
+A reload writes only the difference, on both engines: the datasets' stored relationships are read
+per (type, source label, target label) as rows of cells and compared with the files' as multisets;
+those the files no longer give are deleted (by their ends and every property; a pair with more
+than BATCH of them, or with two identical stored rows, is deleted whole and written again) and
+only the new ones are written. Nodes are compared the same way (Neo4j reads the stored nodes by id,
+with its index; LadybugDB reads whole tables, as a lookup by id costs it a scan anyway), so
+loading the same files again writes nothing. Deleting a relationship and writing it back is what
+made a reload cost more than a first load (measured in docs/BENCHMARKS.md, "Reloads").
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -59,6 +68,9 @@ class LoadReport:
     nodes: int = 0
     relationships: int = 0
     removed_nodes: int = 0
+    #: nodes and relationships the graph already held exactly as the files give them (not written)
+    unchanged_nodes: int = 0
+    unchanged_relationships: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
 
 
@@ -179,42 +191,38 @@ def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: lis
     by_label = node_rows(nodes)
     by_pair = rel_rows(rels, labels_of)
     new_size = NEW_NODE_BATCH.get(engine.dialect, BATCH)
-    split = engine.dialect == "ladybug"  # Neo4j's MERGE uses the unique index: keep it
+    whole = engine.dialect == "ladybug"  # a lookup by id costs LadybugDB a scan: read whole tables
 
     def work(tx: Tx) -> LoadReport:
         copy = getattr(tx, "copy", None)  # LadybugDB's bulk path, inside this transaction
         # A first load into an empty graph has no relationships to delete, no stored nodes to
         # compare with and nothing stale: one look instead of a statement per table.
         empty = not tx.run(any_node_statement(engine))
+        to_add, stored = by_pair, {}
         if not empty:
-            for rel in RELS:
-                tx.run(f"MATCH ()-[r:{rel.name}]->() WHERE r.dataset IN $datasets DELETE r",
-                       {"datasets": datasets})
-        stored = {} if empty or not split else {label: _stored(tx, label) for label in by_label}
-        # Stale nodes are found before any node is written: the nodes written are all kept, so
-        # the set is the same, and on LadybugDB it comes from the stored rows already read.
-        if not empty:
+            to_add = _changed_rels(tx, engine, datasets, by_pair, report, progress)
+            stored = {label: _stored(tx, label, rows, datasets, whole) for label, rows in by_label.items()}
+            # Stale nodes are found before any node is written: the nodes written are all kept, so
+            # the set is the same (found among the stored rows already read).
             report.removed_nodes = _remove_stale(tx, datasets, by_label, stored)
         for label, rows in by_label.items():
-            if split:
-                have = stored.get(label, {})
-                new = [r for r in rows if r[0] not in have] if have else rows
-                changed = [r for r in rows if r[0] in have and have[r[0]] != r] if have else []
-                progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
-                if copy is not None:
-                    new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
-                parts = [(create_statement(engine, label), node_dicts(engine, label, new), new_size),
-                         (update_statement(engine, label), node_dicts(engine, label, changed), BATCH)]
-            else:
-                parts = [(upsert_statement(engine, label), node_dicts(engine, label, rows), BATCH)]
-            for statement, part, size in parts:
+            have = stored.get(label)
+            new = [r for r in rows if r[0] not in have] if have else rows
+            changed = [r for r in rows if r[0] in have and have[r[0]] != r] if have else []
+            report.unchanged_nodes += len(rows) - len(new) - len(changed)
+            progress(len(rows) - len(new) - len(changed))  # unchanged nodes: nothing to write
+            if copy is not None:
+                new = _copy_nodes(copy, label, new, progress)  # returns what COPY cannot take
+            for statement, part, size in ((create_statement(engine, label), new, new_size),
+                                          (update_statement(engine, label), changed, BATCH)):
                 for batch in _batches(part, size):
-                    tx.run(statement, {"rows": batch})
+                    tx.run(statement, {"rows": node_dicts(engine, label, batch)})
                     progress(len(batch))
             report.by_type[label] = len(rows)
         for (rel_type, source, target), rows in by_pair.items():
-            statement = create_rel_statement(engine, rel_type, source, target)
             report.by_type[rel_type] = report.by_type.get(rel_type, 0) + len(rows)
+        for (rel_type, source, target), rows in to_add.items():
+            statement = create_rel_statement(engine, rel_type, source, target)
             if copy is not None:
                 rows = _copy_rels(copy, rel_type, source, target, rows, progress)
             for batch in _batches(rel_dicts(rel_type, rows)):
@@ -229,11 +237,70 @@ def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: lis
     return engine.write(work)
 
 
-def _stored(tx: Tx, label: str) -> dict[str, tuple]:
-    """Every stored node of a label as a tuple of cells (NODE_COLUMNS order), by id: one read."""
-    columns = NODE_COLUMNS[label]
-    rows = tx.tuples(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c}" for c in columns))
-    return {row[0]: row for row in rows}
+def _stored(tx: Tx, label: str, rows: list[tuple], datasets: list[str], whole: bool) -> dict[str, tuple]:
+    """Stored nodes of a label as tuples of cells (NODE_COLUMNS order), by id: every node of the
+    datasets and of the ids in `rows`. `whole` reads the whole table in one statement; otherwise
+    the datasets' nodes, then the other ids by the id index (10 000 a statement)."""
+    columns = [f"n.{c}" for c in NODE_COLUMNS[label]]
+    if whole:
+        return {row[0]: row for row in tx.tuples(f"MATCH (n:{label})", columns)}
+    found = {row[0]: row for row in tx.tuples(f"MATCH (n:{label}) WHERE n.dataset IN $datasets",
+                                               columns, {"datasets": datasets})}
+    others = [row[0] for row in rows if row[0] not in found]
+    for batch in _batches(others, 10_000):
+        found.update((row[0], row) for row in tx.tuples(
+            f"UNWIND $ids AS i MATCH (n:{label} {{id: i}})", columns, {"ids": batch}))
+    return found
+
+
+def _same(engine: Engine, column: str, type_name: str) -> str:
+    """`r.column` equals the row's value, nulls included."""
+    value = engine.typed(f"row.p.{column}", type_name)
+    return f"(r.{column} = {value} OR (r.{column} IS NULL AND row.p.{column} IS NULL))"
+
+
+def delete_rels_statement(engine: Engine, rel_type: str, source: str, target: str) -> str:
+    """Relationships given by their ends and every property (rows from `rel_dicts`)."""
+    same = " AND ".join(_same(engine, p.name, p.type) for p in REL_BY_NAME[rel_type].all_props)
+    return (f"UNWIND $rows AS row MATCH (a:{source} {{id: row.source}}) "
+            f"MATCH (a)-[r:{rel_type}]->(b:{target} {{id: row.target}}) WHERE {same} "
+            "DELETE r RETURN count(*) AS deleted")
+
+
+def _changed_rels(tx: Tx, engine: Engine, datasets: list[str],
+                  by_pair: dict[tuple[str, str, str], list[tuple]], report: LoadReport,
+                  progress: Progress) -> dict[tuple[str, str, str], list[tuple]]:
+    """Delete the datasets' stored relationships the files no longer give; returns those to write."""
+    to_add: dict[tuple[str, str, str], list[tuple]] = {}
+    pairs = [(rel.name, source, target) for rel in RELS for source, target in rel.pairs]
+    for key in pairs + [k for k in by_pair if k not in set(pairs)]:
+        rel_type, source, target = key
+        rows = by_pair.get(key, [])
+        columns = [f"r.{c}" for c in REL_COLUMNS[rel_type]]
+        match = f"MATCH (a:{source})-[r:{rel_type}]->(b:{target}) WHERE r.dataset IN $datasets"
+        have = Counter(tx.tuples(match, ["a.id", "b.id", *columns], {"datasets": datasets}))
+        if not have:
+            if rows:
+                to_add[key] = rows
+            continue
+        want = Counter(rows)
+        gone = have - want
+        if sum(gone.values()) > BATCH or any(have[row] > 1 for row in gone):
+            tx.run(f"{match} DELETE r", {"datasets": datasets})  # all of them, then all again
+            new = rows
+        else:
+            if gone:
+                deleted = tx.run(delete_rels_statement(engine, rel_type, source, target),
+                                 {"rows": rel_dicts(rel_type, list(gone))})[0]["deleted"]
+                if deleted != len(gone):  # never commit a graph that differs from the files
+                    raise OrggraphError(f"{rel_type}: deleted {deleted} of {len(gone)} relationships "
+                                        "the files no longer give; nothing was written")
+            new = list((want - have).elements())
+        report.unchanged_relationships += len(rows) - len(new)
+        progress(len(rows) - len(new))
+        if new:
+            to_add[key] = new
+    return to_add
 
 
 def _copy_nodes(copy: Callable, label: str, rows: list[tuple], progress: Progress) -> list[tuple]:
@@ -266,8 +333,9 @@ DATASET = {label: columns.index("dataset") for label, columns in NODE_COLUMNS.it
 
 def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[tuple]],
                   stored: dict[str, dict[str, tuple]]) -> int:
-    """Remove nodes the datasets no longer list, unless another dataset still points at them.
-    Runs after the datasets' relationships are deleted, so any link left is another dataset's."""
+    """Remove nodes the datasets no longer list, unless a relationship still points at them.
+    Runs after the relationships the files no longer give are deleted, so any link left is another
+    dataset's, or one the datasets' files still give."""
     removed = 0
     wanted = set(datasets)
     for node_type in NODES:
@@ -277,8 +345,8 @@ def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[tuple]],
             at = DATASET[label]
             listed = {node_id for node_id, row in stored[label].items() if row[at] in wanted}
         else:
-            listed = {row["id"] for row in tx.run(
-                f"MATCH (n:{label}) WHERE n.dataset IN $datasets RETURN n.id AS id", {"datasets": datasets})}
+            listed = {row[0] for row in tx.tuples(f"MATCH (n:{label}) WHERE n.dataset IN $datasets",
+                                                  ["n.id"], {"datasets": datasets})}
         stale = sorted(listed - keep)  # a set difference, not NOT IN $keep
         if not stale:
             continue
@@ -291,6 +359,11 @@ def _remove_stale(tx: Tx, datasets: list[str], by_label: dict[str, list[tuple]],
                           "RETURN n.id AS id, m.id AS other, r.dataset AS dataset LIMIT 1", params)
             if used:
                 row = used[0]
+                if row["dataset"] in wanted:
+                    raise OrggraphError(
+                        f"{row['id']!r} is no longer listed in dataset {row['dataset']!r}, but the "
+                        f"dataset still links it to {row['other']!r} ({rel.name}); list it again or "
+                        "remove that link")
                 raise OrggraphError(
                     f"{row['id']!r} is no longer in dataset {', '.join(datasets)}, but dataset "
                     f"{row['dataset']!r} still links it to {row['other']!r} ({rel.name}); load both "

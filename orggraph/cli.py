@@ -124,6 +124,7 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
     """Validate and load files in one transaction: all of it or nothing.
 
     Loading a file again replaces what it said before (idempotent); ids are merged across files.
+    Only what changed is written: nodes and relationships already there as given are left alone.
     """
     from .loader.load import load as load_paths
     with opened() as engine, progress("loading") as start:
@@ -131,7 +132,10 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
         where = engine.describe()
     out.print(f"loaded {report.nodes} nodes and {report.relationships} relationships from "
               f"{', '.join(report.datasets)} into {where}"
-              + (f"; removed {report.removed_nodes} nodes no longer listed" if report.removed_nodes else ""),
+              + (f"; removed {report.removed_nodes} nodes no longer listed" if report.removed_nodes else "")
+              + (f"; already there as given, so not written: {report.unchanged_nodes} nodes and "
+                 f"{report.unchanged_relationships} relationships"
+                 if report.unchanged_nodes or report.unchanged_relationships else ""),
               soft_wrap=True, highlight=False)
 
 

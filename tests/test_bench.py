@@ -199,6 +199,9 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
                    result["memory"]["python_peak_rss_mb"], result["graphql"]["ratio_p50"],
                    result["graphql"]["with_client"]["p50_ms"],
                    *(result["graphql"]["root_fields"][k][p] for k in ("search", "units_page") for p in ("p50_ms", "p95_ms"))]
+        numbers += [result["reload"]["seconds"], result["reload"]["write_seconds"]]
+        assert result["reload"]["written"] == 0  # the same files again: nothing to write
+        assert result["load"]["written"] == result["dataset"]["nodes"] + result["dataset"]["relationships"]
         assert result["warm_up"]["calls"] > 0 and result["warm_up"]["seconds"] >= 0.5
         numbers += [result["queries"][key][p] for _, key, _ in QUERY_ROWS for p in ("p50_ms", "p95_ms")]
         numbers += [v[p] for k, v in result["strategies"].items() if "/" in k for p in ("p50_ms", "p95_ms")]
@@ -228,7 +231,7 @@ def test_bench_produces_every_number_on_both_engines(tmp_path, monkeypatch):
     if os.environ.get("ORGGRAPH_NEO4J_HOME"):
         assert report["engines"]["neo4j"]["memory"]["neo4j_jvm"]["rss_mb"] > 0
     text = output.read_text(encoding="utf-8")
-    for needle in ("scale 0.002", "0.5 s of warm-up", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
+    for needle in ("scale 0.002", "0.5 s of warm-up", "load again, the same files", "Machine:", "Python", "LadybugDB", "Neo4j", "chain of command",
                    "GraphQL ratio", "the other questions", "`search(text:)`", "`units(first: 50)`", "server start", "org chart", "org chart in the graph",
                    "dependency map in the graph", "peak memory", "line index", "answers against the statements'"):
         assert needle in text, needle

@@ -160,7 +160,6 @@ CASES = [
     ("search_by_name", {"text": "HELSE", "as_of": "2022-01-01"}),
     ("node", {"id": "aase"}),
     ("nodes_by_id", {"ids": ["aase", "helse", "nothing"]}),
-    ("every_node", {}),
 ]
 
 

@@ -24,6 +24,10 @@ class Tx(Protocol):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]: ...
 
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows of `match RETURN columns` as plain tuples in column order (no dict per row),
+        for reading many rows."""
+
     def touched(self, ids: Iterable[str]) -> None:
         """Declare ids whose node or relationships this transaction may change (see Engine.touched_since)."""
 
@@ -85,6 +89,13 @@ class Engine(ABC):
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run one read-only statement and return its rows as plain Python values."""
+
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows of `match RETURN columns` as plain tuples in column order, for reading many
+        rows (engines override it with their cheapest way)."""
+        names = [f"c{i}" for i in range(len(columns))]
+        rows = self.read(f"{match} RETURN " + ", ".join(f"{c} AS {n}" for c, n in zip(columns, names)), params)
+        return [tuple(row[n] for n in names) for row in rows]
 
     @abstractmethod
     def write(self, work: Callable[[Tx], T]) -> T:

@@ -83,9 +83,10 @@ class _Tx:
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self._engine._execute(cypher, params)
 
-    def tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
-        """Rows as plain tuples in column order: for reading a whole table, no dict per row."""
-        return self._engine.read_tuples(cypher, params)
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows of `match RETURN columns` as plain tuples in column order: for reading a whole
+        table, no dict per row."""
+        return self._engine.read_tuples(f"{match} RETURN {', '.join(columns)}", params)
 
     def copy(self, table: str, columns: list[str], rows: list[tuple], ends: tuple[str, str] | None = None) -> int:
         """Bulk-insert rows with LadybugDB's COPY FROM a CSV file, inside this transaction.
@@ -226,6 +227,9 @@ class EmbeddedEngine(Engine):
 
     #: rows converted per call (each call holds the GIL: ~100 ms for a national table at once)
     SLICE = 10_000
+
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        return self.read_tuples(f"{match} RETURN {', '.join(columns)}", params)
 
     def read_tuples(self, cypher: str, params: dict[str, Any] | None = None) -> list[tuple]:
         """Rows as plain tuples in column order, for bulk reads (no per-row dicts)."""

@@ -87,6 +87,15 @@ class _Tx:
         self._engine.round_trips += 1
         return _rows(self._tx.run(cypher, params or {}))
 
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows of `match RETURN columns` as plain tuples in column order. They come as one
+        list (`collect`): the driver builds a record per row, which costs 2.5x more (51 000
+        relationships with their properties: 1.5-1.8 s as rows, 0.6 s as one list)."""
+        self._engine.round_trips += 1
+        cypher = f"{match} RETURN collect([{', '.join(columns)}]) AS rows"
+        (rows,) = self._tx.run(cypher, params or {}).single(strict=True)
+        return [tuple(v if type(v) in _AS_IS else _plain(v) for v in row) for row in rows]
+
     def touched(self, ids: Iterable[str]) -> None:
         """Nothing caches on a Neo4j server's writes (it has other clients): nothing to record."""
 
@@ -163,6 +172,11 @@ class Neo4jEngine(Engine):
                 tx.run(SET_KEYS, {"rows": stale[at:at + KEY_BATCH]})
             return len(rows), len(stale)
         return self.write(work)
+
+    def tuples(self, match: str, columns: list[str], params: dict[str, Any] | None = None) -> list[tuple]:
+        """As one list (`collect`), which the driver reads 2.5x faster than a record per row."""
+        (row,) = self.read(f"{match} RETURN collect([{', '.join(columns)}]) AS rows", params)
+        return [tuple(values) for values in row["rows"]]
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[Row]:
         # One auto-commit statement: RUN and PULL go in one network round trip, where a managed
