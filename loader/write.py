@@ -39,7 +39,7 @@ than BATCH of them, or with two identical stored rows, is deleted whole and writ
 only the new ones are written. Nodes are compared the same way (Neo4j reads the stored nodes by id,
 with its index; LadybugDB reads whole tables, as a lookup by id costs it a scan anyway), so
 loading the same files again writes nothing. Deleting a relationship and writing it back is what
-made a reload cost more than a first load (measured in docs/BENCHMARKS.md, "Reloads").
+made a reload cost more than a first load (docs/BENCHMARKS.md, "Reloads: only what changed").
 """
 from __future__ import annotations
 
@@ -273,7 +273,8 @@ def _changed_rels(tx: Tx, engine: Engine, datasets: list[str],
     """Delete the datasets' stored relationships the files no longer give; returns those to write."""
     to_add: dict[tuple[str, str, str], list[tuple]] = {}
     pairs = [(rel.name, source, target) for rel in RELS for source, target in rel.pairs]
-    for key in pairs + [k for k in by_pair if k not in set(pairs)]:
+    known = set(pairs)
+    for key in pairs + [k for k in by_pair if k not in known]:
         rel_type, source, target = key
         rows = by_pair.get(key, [])
         columns = [f"r.{c}" for c in REL_COLUMNS[rel_type]]
