@@ -33,7 +33,8 @@ of stored nodes and the stale check (one `MATCH (n) ... LIMIT 1` says there is n
 stale nodes are found before any node is written, from the stored rows already read.
 
 A reload writes only the difference, on both engines: the datasets' stored relationships are read
-per (type, source label, target label) as rows of cells and compared with the files' as multisets;
+(a statement per type) as rows of cells and compared with the files' per (type, source label,
+target label) as multisets;
 those the files no longer give are deleted (by their ends and every property; a pair with more
 than BATCH of them, or with two identical stored rows, is deleted whole and written again) and
 only the new ones are written. Nodes are compared the same way (Neo4j reads the stored nodes by id,
@@ -267,27 +268,37 @@ def delete_rels_statement(engine: Engine, rel_type: str, source: str, target: st
             "DELETE r RETURN count(*) AS deleted")
 
 
+def _stored_rels(tx: Tx, engine: Engine, datasets: list[str]) -> dict[tuple[str, str, str], Counter]:
+    """The datasets' stored relationships as rows of cells (`rel_rows`' shape), counted, by (type,
+    source label, target label): one read per type (a read per pair costs Neo4j a label scan each)."""
+    stored: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
+    for rel in RELS:
+        columns = [engine.label_of("a"), engine.label_of("b"), "a.id", "b.id",
+                   *(f"r.{c}" for c in REL_COLUMNS[rel.name])]
+        for row in tx.tuples(f"MATCH (a)-[r:{rel.name}]->(b) WHERE r.dataset IN $datasets", columns,
+                             {"datasets": datasets}):
+            stored[rel.name, row[0], row[1]][row[2:]] += 1
+    return stored
+
+
 def _changed_rels(tx: Tx, engine: Engine, datasets: list[str],
                   by_pair: dict[tuple[str, str, str], list[tuple]], report: LoadReport,
                   progress: Progress) -> dict[tuple[str, str, str], list[tuple]]:
     """Delete the datasets' stored relationships the files no longer give; returns those to write."""
     to_add: dict[tuple[str, str, str], list[tuple]] = {}
-    pairs = [(rel.name, source, target) for rel in RELS for source, target in rel.pairs]
-    known = set(pairs)
-    for key in pairs + [k for k in by_pair if k not in known]:
+    stored = _stored_rels(tx, engine, datasets)
+    for key in [*by_pair, *(k for k in stored if k not in by_pair)]:
         rel_type, source, target = key
-        rows = by_pair.get(key, [])
-        columns = [f"r.{c}" for c in REL_COLUMNS[rel_type]]
-        match = f"MATCH (a:{source})-[r:{rel_type}]->(b:{target}) WHERE r.dataset IN $datasets"
-        have = Counter(tx.tuples(match, ["a.id", "b.id", *columns], {"datasets": datasets}))
+        rows, have = by_pair.get(key, []), stored.get(key)
         if not have:
-            if rows:
-                to_add[key] = rows
+            to_add[key] = rows
             continue
         want = Counter(rows)
         gone = have - want
         if sum(gone.values()) > BATCH or any(have[row] > 1 for row in gone):
-            tx.run(f"{match} DELETE r", {"datasets": datasets})  # all of them, then all again
+            # all of them, then all again
+            tx.run(f"MATCH (a:{source})-[r:{rel_type}]->(b:{target}) WHERE r.dataset IN $datasets DELETE r",
+                   {"datasets": datasets})
             new = rows
         else:
             if gone:

@@ -97,6 +97,10 @@ class Engine(ABC):
         rows = self.read(f"{match} RETURN " + ", ".join(f"{c} AS {n}" for c, n in zip(columns, names)), params)
         return [tuple(row[n] for n in names) for row in rows]
 
+    def label_of(self, var: str) -> str:
+        """A Cypher expression for the schema label of node `var` (LadybugDB: its table)."""
+        return f"label({var})"
+
     @abstractmethod
     def write(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in one transaction: all of it commits or none of it does."""

@@ -215,6 +215,9 @@ class Neo4jEngine(Engine):
         tx.run(DROP_LOCK, name=LOCK_NAME).consume()
         return result
 
+    def label_of(self, var: str) -> str:
+        return f"[l IN labels({var}) WHERE l <> '{self.extra_labels[0]}'][0]"
+
     def typed(self, expr: str, type_name: str) -> str:
         return expr  # Neo4j keeps the driver's Python types as they are
 
