@@ -33,6 +33,20 @@ DATA = Path(__file__).resolve().parent / "data"
 ENGINES = ["embedded", "neo4j"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_data_home(tmp_path_factory):
+    """Nothing a test starts (in this process or a server or CLI it runs) writes to the user's
+    data folder: the default database and the default audit log (which a server on Neo4j uses)
+    live under XDG_DATA_HOME, here a temporary folder."""
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
+
+
 def neo4j_settings() -> Settings:
     env = {k: v for k, v in os.environ.items()}
     env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
