@@ -18,6 +18,7 @@ import yaml
 from orggraph.engine.base import Engine
 from orggraph.schema import NODES, RELS
 
+from .folder import output_folder
 from .items import LOADER_SET
 
 
@@ -53,16 +54,22 @@ def collect(engine: Engine, as_of: dt.date | None = None) -> dict[str, dict[str,
     return out
 
 
+def _file_name(dataset: str) -> str:
+    return dataset.replace("/", "_") + ".yaml"
+
+
 def export(engine: Engine, folder: Path, as_of: dt.date | None = None) -> dict[str, int]:
     """Write one YAML file per dataset into `folder`; returns entries per file."""
-    folder.mkdir(parents=True, exist_ok=True)
+    collected = sorted(collect(engine, as_of).items())
+    names = {_file_name(dataset) for dataset, _ in collected}
+    output_folder(folder, lambda path: path.name in names)  # a second export into it overwrites
     written = {}
-    for dataset, sections in sorted(collect(engine, as_of).items()):
+    for dataset, sections in collected:
         doc: dict[str, Any] = {"dataset": dataset}
         if as_of:
             doc["description"] = f"exported from orggraph as of {as_of.isoformat()}"
         doc.update(sections)
-        name = dataset.replace("/", "_") + ".yaml"
+        name = _file_name(dataset)
         text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
         # write beside, then rename: a reader never sees half a file
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".yaml")

@@ -204,8 +204,10 @@ def generate(
 ) -> None:
     """Write a deterministic synthetic Norway (357 municipalities: history, mergers, cooperation) as loader CSV files."""
     from .generate import MUNICIPALITIES, generate as make
+    from .loader.folder import output_folder
     if scale <= 0 or scale > 10:
         raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
+    output_folder(folder, lambda path: path.name.endswith(".synthetic.csv"))  # a second run overwrites
     with progress("generating") as start:
         counts = make(folder, scale, seed, start(MUNICIPALITIES))
     out.print(f"wrote {', '.join(f'{n} {k}' for k, n in counts.items())} to {folder}; "

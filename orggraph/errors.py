@@ -29,3 +29,9 @@ class QueryTimeout(OrggraphError):
     """A read ran past its time limit; the database stopped the statement."""
 
     exit_code = 5
+
+
+class UsageError(OrggraphError):
+    """A command's argument or option is wrong: a path, a date, a number."""
+
+    exit_code = 2

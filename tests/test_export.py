@@ -36,3 +36,22 @@ def test_export_as_of_a_date_keeps_only_what_held(engine, tmp_path):
         assert [r["name"] for r in other.query("municipalities", as_of="2019-06-01")] == ["Nordøy", "Sørå"]
     finally:
         other.close()
+
+
+def test_export_refuses_a_folder_it_would_not_load_back_from(engine, tmp_path):
+    """A folder that holds other loader files would load them too; a file is not a folder. Nothing
+    is written either way. A second export into its own folder overwrites it."""
+    from orggraph.errors import UsageError
+    load(engine, [DATA / "valid"])
+    folder = tmp_path / "backup"
+    first = export(engine, folder)
+    assert export(engine, folder) == first
+    (folder / "notes").mkdir()
+    (folder / "notes" / "old.yaml").write_text("dataset: old\n", encoding="utf-8")
+    (folder / "fjordvik.yaml").unlink()
+    with pytest.raises(UsageError, match=r"already holds other loader files \(notes/old.yaml\)"):
+        export(engine, folder)
+    assert not (folder / "fjordvik.yaml").exists()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match="is a file"):
+        export(engine, tmp_path / "a-file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+import os
 from collections import Counter
 from functools import partial
 
@@ -284,3 +285,22 @@ def test_agreements_are_wired_as_their_kind(engine, norway):
     decisions = {r["id"] for r in engine.query("within", id=hosted["id"], steps=1, as_of=day)
                  if r["relationship"] == "CONCERNS"}
     assert decisions == {f"{hosted['id']}-vedtak-{r['from']}" for r in parties[hosted["id"]] if not r["valid_from"]}
+
+
+def test_generate_refuses_a_folder_holding_other_loader_files(tmp_path):
+    """`orggraph load <folder>` would load the other files too; running again overwrites its own."""
+    import subprocess
+    import sys
+
+    def run(folder):
+        return subprocess.run([sys.executable, "-m", "orggraph", "generate", "--scale", "0.002", str(folder)],
+                              capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert run(tmp_path / "g").returncode == 0
+    assert run(tmp_path / "g").returncode == 0
+    (tmp_path / "g" / "mine.yaml").write_text("dataset: mine\n", encoding="utf-8")
+    refused = run(tmp_path / "g")
+    assert refused.returncode == 2 and "already holds other loader files (mine.yaml)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    (tmp_path / "f").write_text("", encoding="utf-8")
+    refused = run(tmp_path / "f")
+    assert refused.returncode == 2 and "is a file" in refused.stderr
