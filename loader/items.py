@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +24,7 @@ _ID = re.compile(ID_PATTERN)
 # Windows-1252). Unpaired surrogates are refused where text comes in (yamlsource, the API body).
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SHORTEST_LIMIT = min(MAX_NAME, MAX_TEXT)  # no text this short is too long
+INT64 = (-2**63, 2**63 - 1)  # whole numbers both engines store
 
 
 def text_problem(value: str, name: str = "") -> str | None:
@@ -83,6 +85,8 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if not isinstance(value, str):
                 hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
                 return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
+            if prop.required and not value.strip():  # a required text says something
+                return None, "must not be empty" + (" (it is only spaces)" if value else "")
             # short clean text, nearly all of it, needs no closer look
             if len(value) > _SHORTEST_LIMIT or _BAD_CHAR.search(value):
                 problem = text_problem(value, prop.name)
@@ -93,12 +97,17 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
                 value = int(value)
             elif isinstance(value, bool) or not isinstance(value, int):
                 return None, f"must be a whole number, got {value!r}"
+            if not INT64[0] <= value <= INT64[1]:
+                got = value if value.bit_length() < 200 else "a longer one"  # str() of a huge int raises
+                return None, f"must be a whole number from {INT64[0]} to {INT64[1]}, got {got}"
         elif kind == FLOAT:
             if from_text:
                 value = float(value.replace(",", "."))
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 return None, f"must be a number, got {value!r}"
             value = float(value)
+            if not math.isfinite(value):  # no engine keeps NaN or infinity through JSON
+                return None, f"must be a finite number, got {value}"
         elif kind == DATE:
             if isinstance(value, dt.datetime):
                 return None, f"must be a date without time, got {value.isoformat()}"
@@ -109,9 +118,13 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
                 value = value.lower() == "true"
             elif not isinstance(value, bool):
                 return None, f"must be true or false, got {value!r}"
+    except OverflowError:  # a whole number beyond any float
+        return None, "must be a finite number; a whole number of over 300 digits is too large"
     except ValueError:
         expected = {DATE: "a date YYYY-MM-DD", INT: "a whole number", FLOAT: "a number"}[kind]
         return None, f"must be {expected}, got {value!r}"
+    if prop.minimum is not None and value < prop.minimum:
+        return None, f"must be at least {prop.minimum:g}, got {value:g}"
     if prop.choices and value not in prop.choices:
         return None, f"must be one of {', '.join(prop.choices)}; got {value!r}"
     if prop.name == "id" and not _ID.match(value):
@@ -134,6 +147,25 @@ def _node_shape(label: str) -> tuple[dict[str, Prop], dict[str, RelType], dict[s
     forward = {r.key: r for r in rels_from(label)}
     reverse = {r.reverse_key: r for r in rels_into(label)}
     return fields, forward, reverse, [p.name for p in node_type.all_props if p.required]
+
+
+def known_fields(section: str) -> list[str]:
+    """Every field an entry of `section` may give; for `relationships`, type, from, to and the
+    properties of any relationship type."""
+    if section == "relationships":
+        props = (p.name for r in REL_BY_NAME.values() for p in r.all_props if p.name not in LOADER_SET)
+        return ["type", "from", "to", *dict.fromkeys(props)]
+    fields, forward, reverse, _ = _node_shape(NODE_BY_SECTION[section].label)
+    return [*fields, *forward, *reverse]
+
+
+def unknown_field(section: str, name: str) -> str:
+    """The message for a field that `section`'s entries cannot have, with the nearest they can."""
+    if section in NODE_BY_SECTION:
+        text = f"{NODE_BY_SECTION[section].label} has no field {name!r}"
+    else:
+        text = f"no relationship type has the property {name!r}"
+    return text + _suggest(name, known_fields(section))
 
 
 @lru_cache(maxsize=None)
@@ -269,8 +301,12 @@ class DocumentParser:
 
 def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str, Parsed]:
     """Parse one YAML file's content (already loaded with line marks)."""
-    if doc is None:
-        doc = {}
+    if doc is None:  # loading it would remove every node of the dataset
+        parser = DocumentParser(file, default_dataset, None)
+        parser.problem(1, "", f"YAML: the file is empty (nothing but blank lines or comments); to empty "
+                       f"dataset {default_dataset!r} on purpose, load a file holding just "
+                       f"`dataset: {default_dataset}`")
+        return default_dataset, parser.out
     if not isinstance(doc, dict):
         parser = DocumentParser(file, default_dataset, None)
         parser.problem(getattr(doc, "line", 1), "", "the file must be a mapping with sections such "
@@ -282,6 +318,8 @@ def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str,
     for key in ("dataset", "source"):
         if key in doc and not isinstance(doc[key], str):
             parser.problem(lines.get(key, 1), key, f"must be text, got {doc[key]!r}")
+        elif key in doc and not doc[key].strip():
+            parser.problem(lines.get(key, 1), key, "must not be empty")
         elif key in doc and text_problem(doc[key], key):
             parser.problem(lines.get(key, 1), key, str(text_problem(doc[key], key)))
     for section, entries in doc.items():

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator
 
 from orggraph.errors import OrggraphError
 from orggraph.schema import NODE_BY_SECTION
 
-from .items import DocumentParser, Parsed, parse_yaml_document
+from .items import DocumentParser, Parsed, known_fields, parse_yaml_document, unknown_field
 from .problems import Location, Problem
 from .yamlsource import Mapping, read_text, read_yaml
 
@@ -37,37 +39,86 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def csv_rows(text: str, problem: Callable[[int, str, str], None]
-             ) -> Iterator[tuple[int, dict[str, str], bool]]:
-    """(line, non-empty cells by column, more cells than columns?) for each row, exactly as
-    csv.DictReader would give them (blank rows skipped; a repeated column's last cell wins),
-    built without DictReader's per-row dict. A CSV error ends the rows as a problem at the line
-    DictReader's line_num then says: the last row read, or the blank row before the bad one."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 0
+_BREAK = re.compile(r"\r\n?|\n")  # a line break, as csv.reader counts lines
+_CELL_END = re.compile(r"[,\r\n]")
+
+
+def csv_rows(text: str, problem: Callable[[int, str, str], None],
+             check_header: Callable[[list[str], int], bool]) -> Iterator[tuple[int, dict[str, str], bool, dict]]:
+    """(line, non-empty cells by column, more cells than columns?, line of each cell) for each row
+    (the lines of cells only for a row over several lines; blank rows skipped; a repeated column's
+    last cell wins). A row is at the line it starts on. Blank lines before the header are skipped;
+    `check_header` says whether the rows can be read. A CSV error ends the rows as a problem: a
+    quote gone wrong where its cell starts, any other at the last line read before it."""
+    # strict: a quote never closed is an error, not the rest of the file read into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line, header = 0, None
     try:
         header = next(reader, None)
+        while header == []:
+            line, header = reader.line_num, next(reader, None)
         line = reader.line_num
-        if header is None:
+        if header is None or not check_header(header, line):
             return
         width = len(header)
         plain = len(set(header)) == width
         for row in reader:
-            line = reader.line_num  # what DictReader says if skipping blank rows fails
-            while not row:
-                row = next(reader, None)
-                if row is None:
-                    return
-            line = reader.line_num
+            start, line = line + 1, reader.line_num
+            if not row:
+                continue
             if plain:
                 cells = {k: v for k, v in zip(header, row) if v}
             else:
                 given = dict(zip(header, row))
                 given.update(dict.fromkeys(header[len(row):]))
                 cells = {k: v for k, v in given.items() if v}
-            yield line, cells, len(row) > width
+            lines = {}
+            if line > start:  # a quoted cell holds a line break: each cell starts on its own line
+                at = start
+                for name, cell in zip(header, row):
+                    lines[name] = at
+                    at += len(_BREAK.findall(cell))
+            yield start, cells, len(row) > width, lines
     except csv.Error as exc:
-        problem(line or 1, "", f"CSV: {exc}")
+        quote = _quote_problem(text, line + 1, header or [])
+        if quote:
+            problem(*quote)
+        else:
+            problem(line or 1, "", f"CSV: {exc}")
+
+
+def _quote_problem(text: str, start: int, header: list[str]) -> tuple[int, str, str] | None:
+    """(line, column, message) of what is wrong with the quotes of the row starting on line `start`,
+    read as csv.reader reads it: a cell that opens with a quote never closes, or its closing quote
+    has text after it. None if its quotes are right."""
+    lines = io.StringIO(text, newline="")
+    at = sum(len(lines.readline()) for _ in range(start - 1))  # where the row starts
+
+    def line_of(offset: int) -> int:
+        return start + len(_BREAK.findall(text, at, offset))
+
+    i, column = at, 0
+    while i < len(text):
+        name = header[column] if column < len(header) else ""
+        if text[i] == '"':
+            opened, close = i, text.find('"', i + 1)
+            while close >= 0 and text.startswith('"', close + 1):  # "" is a quote inside the cell
+                close = text.find('"', close + 2)
+            if close < 0:
+                return line_of(opened), name, ("CSV: the quote that opens this cell is never closed, so "
+                                               "every line after it would be read into the cell; end the "
+                                               'cell with a quote (a quote inside it is written "")')
+            i = close + 1
+            if i < len(text) and text[i] not in ",\r\n":
+                ends = "" if line_of(close) == line_of(opened) else f" on line {line_of(close)}"
+                return line_of(opened), name, (f"CSV: text after the quote that ends this quoted cell{ends}; "
+                                               "only a cell that starts with a quote is quoted, and a "
+                                               'quote inside it is written ""')
+        end = _CELL_END.search(text, i)
+        if end is None or end.group() != ",":
+            return None
+        i, column = end.end(), column + 1
+    return None
 
 
 def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
@@ -84,9 +135,40 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
     if text is None:
         parser.out.problems += problems
         return dataset, parser.out
-    for line, cells, too_many in csv_rows(text, parser.problem):
+    needed = ["type", "from", "to"] if node_type is None else \
+        [p.name for p in node_type.all_props if p.required]
+    if not text.strip():  # loading it would remove every node of the dataset
+        parser.problem(1, "", f"CSV: the file is empty; its first line is a header naming the fields, "
+                       f"such as {','.join(needed)} (to empty dataset {dataset!r} on purpose, give it "
+                       "just that line)")
+        return dataset, parser.out
+    unknown: list[str] = []
+
+    def check_header(header: list[str], line: int) -> bool:
+        """Problems of the header itself, reported once; False if no row can be read by it."""
+        known = set(known_fields(section))
+        if not known.intersection(header):
+            if any(part.strip() in known for cell in header if ";" in cell for part in cell.split(";")):
+                parser.problem(line, "", "CSV: separate cells with commas; this header looks separated "
+                               "by semicolons (in Excel, save as CSV UTF-8 (comma delimited))")
+            else:
+                parser.problem(line, "", "CSV: the first line must be a header naming the fields, such "
+                               f"as {','.join(needed)}; this one names none")
+            return False
+        for column, times in Counter(header).items():
+            if column and times > 1:
+                parser.problem(line, column, f"the column {column!r} is in the header "
+                               + ("twice" if times == 2 else f"{times} times") + "; give each column once")
+        unknown.extend(c for c in dict.fromkeys(header) if c and c not in known)
+        for column in unknown:
+            parser.problem(line, column, unknown_field(section, column))
+        return True
+
+    for line, cells, too_many, lines in csv_rows(text, parser.problem, check_header):
+        for column in unknown:  # reported at the header, not again for every row
+            cells.pop(column, None)
         item = Mapping(cells)
-        item.line, item.key_lines = line, {}
+        item.line, item.key_lines = line, lines
         if too_many:
             parser.problem(line, "", "more cells than the header has columns")
         if section == "relationships":

@@ -73,6 +73,15 @@ def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _int(loader: Any, node: yaml.ScalarNode) -> int:
+    # Python refuses to read a whole number of over 4 300 digits; say where it is
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, "a whole number this long cannot be stored", node.start_mark) from None
+
+
 def _str(loader: Any, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
     surrogate = SURROGATE.search(value)
@@ -86,6 +95,7 @@ def _str(loader: Any, node: yaml.ScalarNode) -> str:
 for _loader in (_Loader, _FastLoader):
     _loader.add_constructor("tag:yaml.org,2002:str", _str)
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    _loader.add_constructor("tag:yaml.org,2002:int", _int)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 

@@ -49,6 +49,7 @@ class Prop:
     choices: tuple[str, ...] = ()
     private: bool = False  # personal data: not for anonymous readers
     doc: str = ""
+    minimum: float | None = None  # the least a number may be (loader.items.convert checks it)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ NODE_COMMON = (Prop("id", STRING, required=True, doc="stable identifier, unique 
 REL_COMMON = (*PERIOD, *PROVENANCE)
 
 NAME = Prop("name", STRING, required=True)
-FTE = Prop("fte", FLOAT, doc="full-time equivalents (årsverk)")
+FTE = Prop("fte", FLOAT, doc="full-time equivalents (årsverk)", minimum=0)
 DESCRIPTION = Prop("description", STRING)
 
 NODES: tuple[NodeType, ...] = (

@@ -111,7 +111,10 @@ class _Tx:
         # COPY takes no parameters: the table comes from the schema and the path is our own temporary file
         if "'" in str(path) or not table.isidentifier():
             raise OrggraphError(f"cannot COPY into {table!r} from {path}")
-        options = ["HEADER=true"]
+        # csv.writer's dialect (comma, double quote, a quote doubled inside one), stated: LadybugDB
+        # otherwise guesses it from the first rows and, when none is quoted, reads later quoted
+        # cells literally. An empty unquoted cell still reads as null.
+        options = ["HEADER=true", "AUTO_DETECT=false", "DELIM=','", "QUOTE='\"'", "ESCAPE='\"'"]
         if multiline:  # LadybugDB's parallel CSV reader rejects quoted newlines
             options.append("PARALLEL=false")
         if ends:
