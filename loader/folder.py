@@ -6,7 +6,7 @@ from typing import Callable
 
 from orggraph.errors import UsageError
 
-from .read import SUFFIXES
+from .read import is_loader_file
 
 
 def output_folder(folder: Path, ours: Callable[[Path], bool]) -> None:
@@ -20,8 +20,7 @@ def output_folder(folder: Path, ours: Callable[[Path], bool]) -> None:
     except OSError as exc:
         raise UsageError(f"cannot make the folder {folder}: {exc.strerror}") from None
     # the files `orggraph load <folder>` reads (read.find_files)
-    others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                    if p.suffix in SUFFIXES and p.is_file() and not ours(p))
+    others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if is_loader_file(p) and not ours(p))
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         raise UsageError(f"{folder} already holds other loader files ({shown}); loading the folder "

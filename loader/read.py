@@ -18,18 +18,27 @@ from .yamlsource import Mapping, read_text, read_yaml
 SUFFIXES = (".yaml", ".yml", ".csv")
 
 
+def is_loader_file(path: Path) -> bool:
+    """A file a folder's load reads: .yaml, .yml or .csv in any case, not hidden (an editor's or an
+    interrupted export's temporary file)."""
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and path.is_file()
+
+
 def find_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
+    """The files to read, each once (a file also inside a folder given is not read twice)."""
+    files: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            found = sorted(p for p in path.rglob("*") if is_loader_file(p))
         elif path.is_file():
-            files.append(path)
+            found = [path]
         else:
             raise OrggraphError(f"{path}: no such file or directory")
+        for file in found:
+            files.setdefault(file.resolve(), file)
     if not files:
         raise OrggraphError("no .yaml, .yml or .csv files in " + ", ".join(map(str, paths)))
-    return files
+    return list(files.values())
 
 
 def display_name(path: Path) -> str:
@@ -183,7 +192,7 @@ def read_all(paths: list[Path]) -> tuple[Parsed, list[str]]:
     merged, datasets = Parsed(), {}
     for path in find_files(paths):
         name = display_name(path)
-        if path.suffix == ".csv":
+        if path.suffix.lower() == ".csv":
             dataset, parsed = read_csv(path, name)
         else:
             doc, problems = read_yaml(path, name)

@@ -220,3 +220,19 @@ def test_a_file_without_a_header_is_told_to_have_one(tmp_path):
     path = write(tmp_path / "units.extra.csv", "csv-u1,A,unit,isk,3.5,kilde A\ncsv-u2,B,unit,isk,,kilde B\n")
     [problem] = problems_of(path)
     assert problem.where.line == 1 and "first line must be a header" in problem.message
+
+
+def test_a_folder_is_read_as_a_user_names_its_files(tmp_path):
+    """Upper-case suffixes are loader files too, hidden files (an editor's, an interrupted export's)
+    are not, and a file given again inside a folder given is read once."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ENHETER.YAML").write_text(
+        "dataset: enheter\nsource: s\norganisations: [{id: nordoy, name: Nordøy, kind: municipality}]\n",
+        encoding="utf-8")
+    (folder / "units.EXTRA.CSV").write_text("id,name,kind,part_of,source\nu1,Skole,unit,nordoy,s\n",
+                                            encoding="utf-8")
+    (folder / ".ENHETER.YAML.swp.yaml").write_text("not: [valid\n", encoding="utf-8")
+    checked = check([folder, folder / "ENHETER.YAML"])
+    assert sorted(n.id for n in checked.parsed.nodes) == ["nordoy", "u1"]
+    assert sorted(checked.datasets) == ["enheter", "units.EXTRA"]
