@@ -31,7 +31,7 @@ from orggraph.engine.base import Engine, Row, Tx
 from orggraph.loader.items import DocumentParser, NodeItem, Parsed, RelItem
 from orggraph.loader.load import graph_lookup
 from orggraph.loader.problems import Location, Problem
-from orggraph.loader.stored import CYCLE_RELS, STORED, rel_columns, rel_item, stored_rels, upward
+from orggraph.loader.stored import API, CYCLE_RELS, STORED, rel_columns, rel_item, stored_rels, upward
 from orggraph.loader.validate import Known, validate
 from orggraph.loader.write import create_rel_statement, node_dict, upsert_statement
 from orggraph.queries import get_query
@@ -41,7 +41,7 @@ from .errors import InvalidWrite
 from .loaders import nodes_by_id
 from .naming import camel
 
-DATASET = "api"
+DATASET = API
 INPUT = Location("input")
 
 

@@ -1,7 +1,7 @@
 """The loader's front door: read, validate (against the files and the graph), then write."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -9,10 +9,10 @@ from orggraph.engine.base import Engine
 from orggraph.schema import NODES
 
 from orggraph.interpreter import collector_paused
-from .items import Parsed
+from .items import Parsed, RelItem
 from .problems import ValidationFailed
-from .read import read_all
-from .stored import context
+from .read import display_name, find_files, read_all
+from .stored import context, held
 from .validate import Known, validate
 from .write import LoadReport, Progress, any_node_statement, plan_size, write_items
 
@@ -21,11 +21,13 @@ from .write import LoadReport, Progress, any_node_statement, plan_size, write_it
 SCAN_ABOVE = 20_000
 
 
-def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
+def graph_lookup(engine: Engine, every: dict[str, str | None] | None = None
+                 ) -> Callable[[list[str]], dict[str, Known]]:
     """Resolve ids the files do not define from what the graph already holds.
 
     Answers are remembered, so validation and the label look-up after it ask the graph once.
-    A reload of national data names every id the graph holds: then the graph is read whole, once."""
+    A reload of national data names every id the graph holds: then the graph is read whole, once,
+    and `every` (if given) gets each node's dataset, which loader.stored.held then need not read."""
     asked: dict[str, Known | None] = {}
     whole = False  # every node of the graph is in `asked`
 
@@ -38,9 +40,11 @@ def graph_lookup(engine: Engine) -> Callable[[list[str]], dict[str, Known]]:
         new = [] if whole else [i for i in ids if i not in asked]
         if len(new) > SCAN_ABOVE:  # every node's type and period: a read per node table
             for node in NODES:
-                for node_id, valid_from, valid_to in engine.tuples(
-                        f"MATCH (n:{node.label})", ["n.id", "n.valid_from", "n.valid_to"]):
+                for node_id, valid_from, valid_to, dataset in engine.tuples(
+                        f"MATCH (n:{node.label})", ["n.id", "n.valid_from", "n.valid_to", "n.dataset"]):
                     asked[node_id] = Known(node.label, valid_from, valid_to, None)
+                    if every is not None:
+                        every[node_id] = dataset
             whole, new = True, []
         for start in range(0, len(new), 5000):
             chunk = new[start:start + 5000]
@@ -59,6 +63,21 @@ class Checked:
     parsed: Parsed
     datasets: list[str]
     labels: dict[str, str]
+    #: ids of the nodes a load would remove: the datasets hold them, their files no longer list them
+    leaving: list[str] = field(default_factory=list)
+    #: the API's relationships the files state again: the write replaces them with the files'
+    replaced: list[RelItem] = field(default_factory=list)
+
+
+@dataclass
+class Loaded(LoadReport):
+    removed: list[str] = field(default_factory=list)  # the ids of the removed_nodes
+
+
+def _files(paths: list[Path], datasets: list[str]) -> dict[str, str]:
+    """Each dataset's file: read_all names them in file order, one a file unless some repeat."""
+    files = [display_name(p) for p in find_files(paths)]
+    return dict(zip(datasets, files)) if len(files) == len(datasets) else {}
 
 
 def check(paths: list[Path], engine: Engine | None = None) -> Checked:
@@ -67,9 +86,13 @@ def check(paths: list[Path], engine: Engine | None = None) -> Checked:
         parsed, datasets = read_all(paths)
         # nothing to look up in an empty graph (a first load): skip the id look-ups and the scans
         graph = engine if engine is not None and not is_empty(engine) else None
-        lookup = graph_lookup(graph) if graph is not None else None
-        stored = context(graph, parsed, datasets) if graph is not None else None
-        problems = validate(parsed, lookup, stored)
+        lookup, stored, found = None, None, None
+        if graph is not None:
+            every: dict[str, str | None] = {}
+            lookup = graph_lookup(graph, every)
+            stored = context(graph, parsed, datasets)
+            found = held(graph, parsed, datasets, lookup, every, _files(paths, datasets))
+        problems = validate(parsed, lookup, stored, found)
         if problems:
             raise ValidationFailed(problems)
         labels = {n.id: n.label for n in parsed.nodes}
@@ -77,13 +100,19 @@ def check(paths: list[Path], engine: Engine | None = None) -> Checked:
             ends = {r.source for r in parsed.rels} | {r.target for r in parsed.rels}
             missing = sorted(ends - set(labels))
             labels.update({k: v.label for k, v in lookup(missing).items()})
-    return Checked(parsed, datasets, labels)
+    return Checked(parsed, datasets, labels, sorted(found.leaving) if found else [],
+                   found.replaced if found else [])
 
 
 def load(engine: Engine, paths: list[Path],
-         start_progress: Callable[[int], Progress] | None = None) -> LoadReport:
+         start_progress: Callable[[int], Progress] | None = None) -> Loaded:
     """Load files atomically: a problem anywhere means nothing is written."""
     checked = check(paths, engine)
     parsed = checked.parsed
     progress = start_progress(plan_size(parsed.nodes, parsed.rels)) if start_progress else None
-    return write_items(engine, checked.datasets, parsed.nodes, parsed.rels, checked.labels, progress)
+    report = write_items(engine, checked.datasets, parsed.nodes, parsed.rels, checked.labels, progress,
+                         checked.replaced)
+    # the write removes what validation found unless the graph changed in between (Neo4j, another
+    # writer): then only the count is sure
+    removed = checked.leaving if len(checked.leaving) == report.removed_nodes else []
+    return Loaded(**vars(report), removed=removed)

@@ -6,15 +6,18 @@ own facts beside the files'. The loader (`context`) and the API's writes read th
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any, Protocol
 
-from orggraph.engine.base import Row
-from orggraph.schema import REL_BY_NAME
+from orggraph.engine.base import Engine, Row
+from orggraph.schema import NODES, REL_BY_NAME, RELS
 from orggraph.schema.model import RelType
 
 from .items import Parsed, RelItem
 from .problems import STORED
+from .validate import Held, Lookup
 
+API = "api"  # the dataset of what the API writes (api/writes.py)
 CYCLE_RELS = ("PART_OF", "REPORTS_TO")
 MAX_CYCLE_STEPS = 1000
 
@@ -103,3 +106,74 @@ def _of_others(reader: Reader, rel: RelType, datasets: list[str]) -> list[RelIte
     cypher = (f"MATCH (a)-[r:{rel.name}]->(b) WHERE r.dataset IS NULL OR NOT r.dataset IN $datasets "
               f"RETURN a.id AS from_id, b.id AS to_id, {rel_columns(rel)}")
     return [rel_item(rel, row) for row in reader.read(cypher, {"datasets": datasets})]
+
+
+def held(engine: Engine, parsed: Parsed, datasets: list[str], lookup: Lookup,
+         every: dict[str, str | None], files: dict[str, str]) -> Held:
+    """What a load of `datasets` must be checked against beyond the files (validate.Held).
+    `every` holds each node's dataset if the lookup read the whole graph (load.graph_lookup)."""
+    defined = {n.id for n in parsed.nodes}
+    # the ids validation asks for anyway (the answers are remembered), so it reads no more
+    ends = {r.source for r in parsed.rels} | {r.target for r in parsed.rels}
+    in_db = lookup(sorted(ends | defined))
+    wanted = set(datasets)
+    own = {i: d for i, d in every.items() if d in wanted} if every else listed(engine, datasets)
+    # what the API wrote, a file states again as its own (docs/API.md, "API writes and reloads")
+    taken = {i: d for i, d in owners(engine, {i: k.label for i, k in in_db.items()
+                                              if i in defined and i not in own}).items() if d != API}
+    leaving = {i: d for i, d in own.items() if i not in defined}
+    again = restated(engine, parsed.rels, datasets)
+    return Held(taken, leaving, [r for r in again if r.props.get("dataset") != API],
+                links(engine, sorted(leaving), datasets) if leaving else [], files,
+                [r for r in again if r.props.get("dataset") == API])
+
+
+def listed(engine: Engine, datasets: list[str]) -> dict[str, str]:
+    """The nodes the datasets hold now, id → dataset: what a load of them replaces."""
+    found = {}
+    for node in NODES:
+        found.update(engine.tuples(f"MATCH (n:{node.label}) WHERE n.dataset IN $datasets",
+                                   ["n.id", "n.dataset"], {"datasets": datasets}))
+    return found
+
+
+def owners(engine: Engine, labels: dict[str, str]) -> dict[str, str | None]:
+    """The dataset of each stored node (id → label), by its table's primary key."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id, label in labels.items():
+        by_label[label].append(node_id)
+    found = {}
+    for label, ids in by_label.items():
+        found.update(engine.tuples(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}})", ["n.id", "n.dataset"],
+                                   {"ids": sorted(ids)}))
+    return found
+
+
+def restated(reader: Reader, rels: list[RelItem], datasets: list[str]) -> list[RelItem]:
+    """Other datasets' relationships with the key (validate._duplicate_rels) of one in `rels`."""
+    keys = {r.key for r in rels}
+    starts: dict[str, set[str]] = defaultdict(set)
+    for rel in rels:
+        starts[rel.type].add(rel.source)
+    targeted = sum(map(len, starts.values())) <= TARGETED_MAX
+    found = []
+    for name, ids in starts.items():
+        rel = REL_BY_NAME[name]
+        stored = stored_rels(reader, rel, source_in=sorted(ids)) if targeted \
+            else _of_others(reader, rel, datasets)
+        found += [r for r in stored if r.key in keys and r.props.get("dataset") not in datasets]
+    return found
+
+
+def links(reader: Reader, ids: list[str], datasets: list[str]) -> list[RelItem]:
+    """Other datasets' relationships with an end among `ids`."""
+    found, wanted = [], set(ids)
+    for rel in RELS:
+        if len(ids) > TARGETED_MAX:  # a dataset's wipe: one scan per type, not long id lists
+            stored = [r for r in _of_others(reader, rel, datasets)
+                      if r.source in wanted or r.target in wanted]
+        else:
+            stored = stored_rels(reader, rel, source_in=ids) + [
+                r for r in stored_rels(reader, rel, target_in=ids) if r.source not in wanted]
+        found += [r for r in stored if r.props.get("dataset") not in datasets]
+    return found

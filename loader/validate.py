@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from orggraph.schema import REL_BY_NAME
@@ -34,6 +34,21 @@ class Known:
 Lookup = Callable[[list[str]], dict[str, Known]]
 
 
+@dataclass
+class Held:
+    """What the graph holds beyond the files, for a load's checks across datasets
+    (loader.stored.held). The datasets being loaded are left out of `taken` and `restated`:
+    the load replaces what they said, so the files decide."""
+
+    taken: dict[str, str | None]  # ids the files define that another dataset holds: id → dataset
+    leaving: dict[str, str]  # ids the loaded datasets hold but no longer list: id → dataset
+    restated: list[RelItem]  # other datasets' relationships with the key of one in the files
+    links: list[RelItem]  # other datasets' relationships to a leaving node
+    files: dict[str, str]  # the file of each dataset being loaded, for problems without a line
+    #: the API's relationships with the key of one in the files: the load writes the file's instead
+    replaced: list[RelItem] = field(default_factory=list)
+
+
 def overlaps(a_from, a_to, b_from, b_to) -> bool:
     return (a_to is None or b_from is None or a_to >= b_from) and \
         (b_to is None or a_from is None or b_to >= a_from)
@@ -48,10 +63,12 @@ def _describe(known: Known) -> str:
 
 
 def validate(parsed: Parsed, lookup: Lookup | None = None,
-             context: list[RelItem] | None = None) -> list[Problem]:
+             context: list[RelItem] | None = None, held: Held | None = None) -> list[Problem]:
     """Every problem of the items, at once. `context` holds relationships already in the graph
     (loader.stored.context) that holders and cycles are checked against as well; a problem
-    among stored relationships alone is not the input's and is not reported."""
+    among stored relationships alone is not the input's and is not reported. `held` (a load's)
+    adds ids and relationships other datasets hold, and the nodes the load would remove."""
+    held = held or Held({}, {}, [], [], {})
     problems = list(parsed.problems)
     add = problems.append
     nodes: dict[str, Known] = {}
@@ -71,13 +88,41 @@ def validate(parsed: Parsed, lookup: Lookup | None = None,
             if node_id in nodes and nodes[node_id].label != stored.label:
                 add(Problem(nodes[node_id].where, "id",
                             f"{node_id!r} is {_a(stored.label)} in the database, not {_a(nodes[node_id].label)}"))
-            known.setdefault(node_id, stored)
+            if node_id not in held.leaving:  # the load removes it
+                known.setdefault(node_id, stored)
+    for node_id, dataset in held.taken.items():
+        add(Problem(nodes[node_id].where, "id", f"duplicate id {node_id!r}: {_taken(dataset)}"))
     dates = {n.id: n.props["date"] for n in parsed.nodes if n.props.get("date")}
-    _references(parsed.rels, known, dates, add)
-    _duplicate_rels(parsed.rels, add)
+    _references(parsed.rels, known, dates, add, held.leaving)
+    _duplicate_rels(parsed.rels, add, held.restated)
+    _still_linked(held, add)
     _holders(parsed.rels + (context or []), add)
     _cycles(parsed.rels + (context or []), add)
     return sorted(set(problems))
+
+
+def _taken(dataset: str | None) -> str:
+    if dataset is None:
+        return "the database has it without a dataset; use another id"
+    return (f"dataset {dataset!r} has it; use another id, or load that dataset's files too "
+            "(then these files decide)")
+
+
+def _still_linked(held: Held, add) -> None:
+    """A node the load would remove that a dataset not being loaded still links (the write
+    would refuse it): one problem per node and dataset, at the file that no longer lists it."""
+    found: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for rel in held.links:
+        for node_id, other in ((rel.source, rel.target), (rel.target, rel.source)):
+            if node_id in held.leaving:
+                found[node_id, rel.props.get("dataset")].append(f"{rel.type} {other}")
+    for (node_id, by), links in found.items():
+        dataset = held.leaving[node_id]
+        some = ", ".join(sorted(links)[:3]) + (", …" if len(links) > 3 else "")
+        add(Problem(Location(held.files.get(dataset, f"dataset {dataset!r}")), "id",
+                    f"{node_id!r} is no longer listed in dataset {dataset!r}, but dataset {by!r} still "
+                    f"links it {len(links)} times ({some}); list it again, or load that dataset too "
+                    "without those links"))
 
 
 def _periods(nodes: list[NodeItem], rels: list[RelItem], add) -> None:
@@ -97,7 +142,7 @@ def _backwards(props: dict) -> str | None:
 
 
 def _references(rels: list[RelItem], known: dict[str, Known], dates: dict[str, dt.date],
-                add) -> None:
+                add, leaving: dict[str, str]) -> None:
     for rel in rels:
         rel_type = REL_BY_NAME[rel.type]
         props = rel.props
@@ -107,6 +152,14 @@ def _references(rels: list[RelItem], known: dict[str, Known], dates: dict[str, d
         for end, node_id, allowed in (("source", rel.source, rel_type.sources),
                                       ("target", rel.target, rel_type.targets)):
             node = known.get(node_id)
+            if node is None and node_id in leaving:
+                dataset, other = leaving[node_id], rel.target if end == "source" else rel.source
+                who = "the dataset" if rel.props.get("dataset") == dataset else \
+                    f"dataset {rel.props.get('dataset')!r}"
+                add(Problem(rel.where, rel.field,
+                            f"{node_id!r} is no longer listed in dataset {dataset!r}, but {who} still "
+                            f"links it to {other!r} ({rel.type}); list it again or remove that link"))
+                continue
             if node is None:
                 add(Problem(rel.where, rel.field, f"unknown id {node_id!r} ({rel.type} {end})"))
                 continue
@@ -144,14 +197,19 @@ def _check_days(rel: RelItem, end: str, dates: dict[str, dt.date]) -> Iterable[t
     yield dates[rel.source] + rule[0], rule[1]
 
 
-def _duplicate_rels(rels: list[RelItem], add) -> None:
-    seen: dict[tuple, RelItem] = {}
+def _duplicate_rels(rels: list[RelItem], add, stored: list[RelItem]) -> None:
+    """Two relationships with one key, in the files or one in the files and one another dataset
+    keeps in the graph: an export of the graph would not load back."""
+    seen: dict[tuple, RelItem] = {rel.key: rel for rel in stored}
+    stored_keys = set(seen)
     for rel in rels:
         key = rel.key
         first = seen.setdefault(key, rel)
         if first is not rel:
-            add(Problem(rel.where, rel.field, f"{rel.type} {rel.source} → {rel.target} is stated twice "
-                        f"(also at {first.where})"))
+            also = f"also {_stated(first)}); state it in one dataset only" if key in stored_keys \
+                else f"also at {first.where})"
+            add(Problem(rel.where, rel.field,
+                        f"{rel.type} {rel.source} → {rel.target} is stated twice ({also}"))
 
 
 def _holders(rels: list[RelItem], add) -> None:

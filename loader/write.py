@@ -180,17 +180,20 @@ def rel_dicts(rel_type: str, rows: list[tuple]) -> list[dict]:
 
 
 def write_items(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
-                labels_of: dict[str, str], progress: Progress | None = None) -> LoadReport:
-    """Replace what `datasets` said with `nodes` and `rels`, all in one transaction."""
+                labels_of: dict[str, str], progress: Progress | None = None,
+                replaced: list[RelItem] = ()) -> LoadReport:
+    """Replace what `datasets` said with `nodes` and `rels`, all in one transaction; `replaced`
+    (other datasets' stored relationships, read back whole) are deleted in it first."""
     with collector_paused():  # a row of cells per item, all alive until the end
-        return _write(engine, datasets, nodes, rels, labels_of, progress or (lambda n: None))
+        return _write(engine, datasets, nodes, rels, labels_of, progress or (lambda n: None), replaced)
 
 
 def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: list[RelItem],
-           labels_of: dict[str, str], progress: Progress) -> LoadReport:
+           labels_of: dict[str, str], progress: Progress, replaced: list[RelItem]) -> LoadReport:
     report = LoadReport(datasets)
     by_label = node_rows(nodes)
     by_pair = rel_rows(rels, labels_of)
+    gone = rel_rows(replaced, labels_of)  # their ends are the files' relationships' ends
     new_size = NEW_NODE_BATCH.get(engine.dialect, BATCH)
     whole = engine.dialect == "ladybug"  # a lookup by id costs LadybugDB a scan: read whole tables
 
@@ -200,6 +203,9 @@ def _write(engine: Engine, datasets: list[str], nodes: list[NodeItem], rels: lis
         # compare with and nothing stale: one look instead of a statement per table.
         empty = not tx.run(any_node_statement(engine))
         to_add, stored = by_pair, {}
+        for (rel_type, source, target), rows in gone.items():
+            for batch in _batches(rel_dicts(rel_type, rows)):
+                tx.run(delete_rels_statement(engine, rel_type, source, target), {"rows": batch})
         if not empty:
             to_add = _changed_rels(tx, engine, datasets, by_pair, report, progress)
             stored = {label: _stored(tx, label, rows, datasets, whole) for label, rows in by_label.items()}

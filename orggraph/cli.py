@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .config import Settings
-from .errors import DatabaseUnavailable, OrggraphError, QueryError
+from .errors import DatabaseUnavailable, OrggraphError, QueryError, UsageError
 
 app = typer.Typer(
     name="orggraph", no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
@@ -54,9 +54,16 @@ def settings() -> Settings:
 
 
 @contextmanager
-def opened() -> Iterator:
+def opened(create: bool = False) -> Iterator:
+    """The configured engine. An embedded database that does not exist is made only when `create`
+    (a load): a command that reads, given a mistyped --db, says so instead of answering from a new
+    empty database it leaves behind."""
     from .engine import open_engine
-    engine = open_engine(settings())
+    chosen = settings()
+    if chosen.engine == "embedded" and not create and not chosen.db_path.exists():
+        raise UsageError(f"no database at {chosen.db_path}: load data into it first (orggraph load …), "
+                         "or give the right --db / ORGGRAPH_DB")
+    engine = open_engine(chosen)
     try:
         yield engine
     finally:
@@ -101,11 +108,18 @@ def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
     yield start_lines
 
 
+def _ids(ids: list[str], shown: int = 10) -> str:
+    """The first few ids, for a line a user reads before a wipe happens."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
 @app.command()
 def validate(
     paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders of them."),
     against_db: bool = typer.Option(False, "--against-db",
-                                    help="Also resolve ids the files do not define from the database."),
+                                    help="Also check against the database, as a load would: ids and "
+                                         "relationships other datasets hold, and what a load would remove."),
 ) -> None:
     """Check input files and list every problem with file:line and field. Writes nothing."""
     from .loader.load import check
@@ -115,8 +129,11 @@ def validate(
     else:
         checked = check(paths)
     parsed = checked.parsed
+    gone = checked.leaving
     out.print(f"[green]ok[/green]: {len(parsed.nodes)} nodes and {len(parsed.rels)} relationships "
-              f"in {len(checked.datasets)} dataset(s), no problems")
+              f"in {len(checked.datasets)} dataset(s), no problems"
+              + (f"; a load would remove {len(gone)} nodes no longer listed: {escape(_ids(gone))}" if gone else ""),
+              soft_wrap=True)
 
 
 @app.command()
@@ -124,15 +141,18 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
     """Validate and load files in one transaction: all of it or nothing.
 
     Loading a file again replaces what it said before (idempotent); ids are merged across files.
+    An id or relationship another dataset holds is refused (load both to move it); nodes a dataset
+    no longer lists are removed, and named.
     Only what changed is written: nodes and relationships already there as given are left alone.
     """
     from .loader.load import load as load_paths
-    with opened() as engine, progress("loading") as start:
+    with opened(create=True) as engine, progress("loading") as start:
         report = load_paths(engine, paths, start)
         where = engine.describe()
     out.print(f"loaded {report.nodes} nodes and {report.relationships} relationships from "
               f"{', '.join(report.datasets)} into {where}"
               + (f"; removed {report.removed_nodes} nodes no longer listed" if report.removed_nodes else "")
+              + (f": {_ids(report.removed)}" if report.removed else "")
               + (f"; already there as given, so not written: {report.unchanged_nodes} nodes and "
                  f"{report.unchanged_relationships} relationships"
                  if report.unchanged_nodes or report.unchanged_relationships else ""),

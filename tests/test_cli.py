@@ -75,10 +75,15 @@ def test_expected_failures_have_no_traceback(tmp_path):
         (run("--engine", "oracle", "stats", db=db), 1, "unknown engine"),
         (run("stats", env={"ORGGRAPH_ENGINE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:1"}), 4,
          "cannot reach Neo4j"),
+        # a mistyped --db: no new empty database is made and answered from
+        (run("stats", db=tmp_path / "typo.lbdb"), 2, "no database at"),
+        (run("query", "members", "-p", "id=x", db=tmp_path / "typo.lbdb"), 2, "no database at"),
+        (run("chart", "org", "x", db=tmp_path / "typo.lbdb"), 2, "no database at"),
     ]
     for result, code, text in cases:
         assert result.returncode == code, (result.args, result.stderr)
         assert text in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not any(tmp_path.glob("typo*"))
 
 
 def test_a_second_process_is_told_who_holds_the_embedded_database(tmp_path):
