@@ -51,10 +51,10 @@ def test_late_quoted_cells_come_back_exactly(engine, tmp_path):
     path = tmp_path / "late.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     load(engine, [path])
-    titles = dict(engine.read_tuples("MATCH (d:Decision) WHERE d.id STARTS WITH 'dx' RETURN d.id, d.title"))
+    titles = dict(engine.tuples("MATCH (d:Decision) WHERE d.id STARTS WITH 'dx'", ["d.id", "d.title"]))
     assert titles == {f"dx{i}": text for i, text in enumerate(TRICKY)}
-    roles = dict(engine.read_tuples("MATCH (p:Person)-[r:MEMBER_OF]->() WHERE p.id STARTS WITH 'px' "
-                                    "RETURN p.id, r.role"))
+    roles = dict(engine.tuples("MATCH (p:Person)-[r:MEMBER_OF]->() WHERE p.id STARTS WITH 'px'",
+                               ["p.id", "r.role"]))
     assert roles == {f"px{i}": text for i, text in enumerate(TRICKY)}
     [row] = engine.read("MATCH (d:Decision {id: 'd7'}) RETURN d.date AS d, d.date_note AS note")
     assert row == {"d": dt.date(2016, 6, 11), "note": None}  # an empty cell is still null
