@@ -43,11 +43,12 @@ def synthetic(units: int = 500) -> dict:
                                   "part_of": area, "fte": 10 + u})
             data["posts"].append({"id": f"{unit}-leder", "title": "Enhetsleder", "kind": "leader", "heads": unit})
             count += 1
-            if (a + u) % 8:
-                holding = {"id": f"{unit}-leder"}
-                if (a + u) % 10 == 0:
-                    holding["capacity"] = "acting"
-                data["persons"].append({"id": f"p-{unit}", "name": f"Ærlig Østby {a}.{u}", "holds": holding})
+            holding = {"id": f"{unit}-leder"}
+            if not (a + u) % 8:  # vacant: its leader left (a post never held is "ikke oppgitt")
+                holding.update(valid_from="2015-01-01", valid_to="2020-12-31")
+            elif (a + u) % 10 == 0:
+                holding["capacity"] = "acting"
+            data["persons"].append({"id": f"p-{unit}", "name": f"Ærlig Østby {a}.{u}", "holds": holding})
             for t in range(per_unit):
                 if count >= units:
                     break

@@ -7,6 +7,8 @@ Registered in orggraph/cli.py with
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -21,21 +23,46 @@ chart_app = typer.Typer(name="chart", no_args_is_help=True, add_completion=False
 AS_OF = typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
                      help="The date to draw (default today, or the last valid day of something that has ended).")
 FORMAT = typer.Option(None, "--format", "-f", metavar="svg|png|pdf|dot",
-                      help="Output format (default from the -o file's extension, else svg).")
+                      help="Output format (default: the -o file's extension; svg for '-o -' or no -o).")
 OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE",
                       help="Where to write (default ID-KIND.FORMAT here; '-' for standard output).")
 
 
-def _format(fmt: Optional[str], output: Optional[Path]) -> str:
-    if fmt:
-        chosen = fmt.lower()
-    elif output is not None and str(output) != "-" and output.suffix.lower().lstrip(".") in FORMATS:
-        chosen = output.suffix.lower().lstrip(".")
-    else:
-        chosen = "svg"
-    if chosen not in FORMATS:
-        raise ChartError(f"unknown --format {chosen!r}: use {', '.join(FORMATS)}")
-    return chosen
+def _format(fmt: Optional[str], output: Optional[Path], allowed: tuple[str, ...] = FORMATS) -> str:
+    """The format: -f, else the file's extension; a file whose extension says another format, or
+    none we know, is an error rather than, say, SVG written into g.jpg."""
+    given = fmt.lower() if fmt else None
+    if given is not None and given not in allowed:
+        raise ChartError(f"unknown --format {given!r}: use {', '.join(allowed)}")
+    if output is None or str(output) == "-":
+        return given or allowed[0]
+    ext = output.suffix.lower().lstrip(".")
+    if given is not None and ext and ext != given:
+        raise ChartError(f"--format {given} does not match the file name {output} (.{ext}): "
+                         f"name it .{given} or drop --format")
+    if given is None and ext not in allowed:
+        names = " or ".join(filter(None, [", ".join("." + f for f in allowed[:-1]), "." + allowed[-1]]))
+        if len(allowed) == 1:
+            raise ChartError(f"cannot write {output}: the hearing pack is a PDF; name the file {names} "
+                             "(or -o - for standard output)")
+        if ext:
+            raise ChartError(f"cannot write {output}: .{ext} is not a format charts are drawn in; use {names}")
+        raise ChartError(f"cannot tell the format of {output}: give --format or end the name in {names}")
+    return given or ext
+
+
+def _check(output: Optional[Path]) -> None:
+    """Fail before drawing if the file cannot be written: a folder in its place, or a file where
+    a folder on its path should be."""
+    if output is None or str(output) == "-":
+        return
+    if output.is_dir():
+        raise ChartError(f"cannot write {output}: it is a folder")
+    for folder in output.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise ChartError(f"cannot write {output}: {folder} is a file, not a folder")
+            break
 
 
 def _write(data: bytes, output: Optional[Path], default: str) -> None:
@@ -44,8 +71,17 @@ def _write(data: bytes, output: Optional[Path], default: str) -> None:
         sys.stdout.buffer.flush()
         return
     path = output or Path(default)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    _check(path)
+    path = path.resolve() if path.is_symlink() else path  # write where a link points, not over it
+    temp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(data)
+        os.replace(temp, path)  # whole or not at all: no half-written file under the name
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise ChartError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {path} ({len(data):,} bytes)", err=True)
 
 
@@ -54,6 +90,7 @@ def _draw(kind: str, node_id: str, as_of: Optional[str], fmt: Optional[str], out
     from orggraph.cli import opened
 
     from .render import render
+    _check(output)
     chosen = _format(fmt, output)
     with opened() as engine:
         data = render(kind, engine, node_id, as_of, chosen, **opts)
@@ -70,7 +107,8 @@ def org(
     fmt: Optional[str] = FORMAT,
     output: Optional[Path] = OUTPUT,
 ) -> None:
-    """Org chart: units, head posts and holders (Vakant / fungerende), FTE, line and dotted reporting."""
+    """Org chart: units, head posts and holders (Vakant / ikke oppgitt / fungerende), FTE, line and dotted
+    reporting."""
     _draw("org", node_id, as_of, fmt, output, depth=depth, max_children=max_children)
 
 
@@ -113,6 +151,7 @@ def diff(
 
     from .common import render_graph
     from .diff import diff_chart
+    _check(output)
     chosen = _format(fmt, output)
     with opened() as engine:
         chart = diff_chart(engine, node_id, date_from, date_to)
@@ -127,7 +166,7 @@ def diff(
 def hearing(
     node_id: str = typer.Argument(..., metavar="ID", help="The unit or organisation the input is about."),
     as_of: Optional[str] = AS_OF,
-    depth: int = typer.Option(2, "--depth", "-d", min=0, help="Leader levels described in the text."),
+    depth: int = typer.Option(2, "--depth", "-d", min=0, help="Levels below the top in the text and the chart."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.pdf",
                                           help="Where to write (default ID-hearing.pdf; '-' for standard output)."),
 ) -> None:
@@ -136,6 +175,8 @@ def hearing(
     from orggraph.cli import opened
 
     from .render import render
+    _check(output)
+    _format(None, output, ("pdf",))
     with opened() as engine:
         data = render("hearing", engine, node_id, as_of, "pdf", depth=depth)
     _write(data, output, f"{node_id}-hearing.pdf")

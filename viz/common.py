@@ -33,7 +33,8 @@ class ChartError(OrggraphError):
 # ---------------------------------------------------------------------------------------------
 # Norwegian wording used in the pictures (one place, so a reader's language stays consistent)
 
-VACANT = "Vakant"
+VACANT = "Vakant"  # no holder on the date, though one is recorded before it
+UNKNOWN = "ikke oppgitt"  # no holder recorded at all up to the date: the data does not say
 CAPACITY = {"acting": "fungerende", "constituted": "konstituert", "temporary": "midlertidig"}
 MORE = "+{n} flere"  # the fold box for levels below the depth or siblings beyond the width
 
@@ -98,10 +99,11 @@ def fte_no(value: float | None) -> str:
     return f"{number_no(value)} årsverk" if value is not None else ""
 
 
-def holder_text(holder: str | None, capacity: str | None) -> str:
-    """'Åse Ødegård', 'Cecilie Lærum (fungerende)' or 'Vakant'."""
+def holder_text(holder: str | None, capacity: str | None, was_held: bool = False) -> str:
+    """'Åse Ødegård', 'Cecilie Lærum (fungerende)', or with no holder 'Vakant' if the post was held
+    before (`was_held`), else 'ikke oppgitt'."""
     if not holder:
-        return VACANT
+        return VACANT if was_held else UNKNOWN
     extra = CAPACITY.get(capacity or "")
     return f"{holder} ({extra})" if extra else holder
 
@@ -332,6 +334,8 @@ def _cell_html(box: Box, size: int = 10) -> str:
         text = esc(line)
         if line == VACANT:
             text = f'<FONT COLOR="#b00020"><I>{text}</I></FONT>'
+        elif line == UNKNOWN:
+            text = f'<FONT COLOR="#6b7280"><I>{text}</I></FONT>'
         elif any(f"({c})" in line for c in CAPACITY.values()):
             text = f'<FONT COLOR="#b45309"><I>{text}</I></FONT>'
         elif line.startswith("+") or line.endswith("årsverk") or (line.startswith("(") and line.endswith(")")):
@@ -396,6 +400,19 @@ def legend_box(colour: str, text: str = "") -> str:
     """A legend sample for a kind of box: a coloured square (and short text)."""
     return f'<FONT COLOR="{colour}" POINT-SIZE="11">■</FONT>' + (
         f'<FONT POINT-SIZE="8">{esc(text)}</FONT>' if text else "")
+
+
+def holder_legend(chart: Chart) -> list[tuple[str, str]]:
+    """Legend entries for the holder markings the chart's boxes use (Vakant, ikke oppgitt,
+    fungerende …), and only those."""
+    lines = {line for box in chart.boxes.values() for b in [box, *box.rows] for line in b.lines}
+    marks = [(VACANT, "#b00020", "ubesatt"), (UNKNOWN, "#6b7280", "innehaver ikke oppgitt"),
+             (f"({CAPACITY['acting']})", "#b45309", "fungerende leder"),
+             (f"({CAPACITY['constituted']})", "#b45309", "konstituert"),
+             (f"({CAPACITY['temporary']})", "#b45309", "midlertidig innehaver")]
+    return [(f'<FONT COLOR="{colour}" POINT-SIZE="9"><I>{esc(mark)}</I></FONT>', meaning)
+            for mark, colour, meaning in marks
+            if any(line == mark or (mark.startswith("(") and line.endswith(mark)) for line in lines)]
 
 
 def to_graphviz(chart: Chart) -> "graphviz.Digraph":
@@ -472,8 +489,8 @@ def to_graphviz(chart: Chart) -> "graphviz.Digraph":
 def render_graph(g: "graphviz.Digraph", fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ChartError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
-    if fmt == "dot":
-        return g.source.encode("utf-8")
+    if fmt == "dot":  # a text file ends in a newline, whatever the graphviz package's version does
+        return (g.source if g.source.endswith("\n") else g.source + "\n").encode("utf-8")
     import graphviz
     try:
         return g.pipe(format=fmt, engine="dot")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
-from .common import (DIFF_NO, STATUS_COLOUR, Box, Chart, ChartError, anchor, date_no, esc, is_live,
+from .common import (DIFF_NO, STATUS_COLOUR, Box, Chart, ChartError, anchor, date_no, esc, holder_legend, is_live,
                      kind_no, legend_line, parse_date, require_node)
 from .org import ORG_TYPES, Tree, TreeNode, _post_box, _unit_box, fetch_tree
 
@@ -159,4 +159,5 @@ def diff_chart(engine: "Engine", root_id: str, date_from: Any, date_to: Any, dat
     if not diff.changes:
         chart.summary.append("Ingen endringer i organisasjonskartet mellom datoene.")
     chart.legend = [(legend_line(STATUS_COLOUR[k], "bold"), DIFF_NO[k]) for k in ("added", "ended", "moved", "changed")]
+    chart.legend += holder_legend(chart)
     return chart

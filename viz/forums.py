@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (Box, Chart, anchor, count_no, date_no, holder_text, kind_no, legend_box, legend_line, live,
-                     number_no, wrap)
+from .common import (VACANT, Box, Chart, anchor, count_no, date_no, holder_legend, holder_text, kind_no,
+                     legend_box, legend_line, live, number_no, wrap)
 from .org import _fetch_heads, fetch_tree, in_order, members_of
+from .posts import clashing, mark_held, member_name
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
@@ -67,10 +68,11 @@ class Forums:
     heads: dict[str, list[Any]] = field(default_factory=dict)
     sites: dict[str, list[str]] = field(default_factory=dict)
     units: dict[str, Any] = field(default_factory=dict)  # the org tree's nodes
+    clash: set[str] = field(default_factory=set)  # member post titles of more than one organisation
 
 
 def fetch_forums(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 1, tree: Any = None) -> Forums:
-    tree = tree or fetch_tree(engine, root_id, as_of, members=False)
+    tree = tree or fetch_tree(engine, root_id, as_of, members=False, what="a meeting-place map (chart forums)")
     day = tree.as_of
     units = {i: n for i, n in tree.nodes.items() if n.type != "Post" and n.level <= depth}
     result = Forums(tree.root, day, tree.note, units=units)
@@ -94,7 +96,9 @@ def fetch_forums(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
     if ids:
         for row in members_of(engine, ids, day):
             result.members.setdefault(row["body"], []).append(row)
+        result.clash = clashing([row for rows in result.members.values() for row in rows])
         result.heads = _fetch_heads(engine, ids, day)
+        mark_held(engine, [h for heads in result.heads.values() for h in heads], [], day)
         for row in engine.read(_sites_query(engine), {"ids": ids, "as_of": day}):
             result.sites.setdefault(row["forum"], []).append(row["site"])
     return result
@@ -163,12 +167,12 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
             if member not in chart.boxes:
                 lines = []
                 if row["type"] == "Post":
-                    lines = [holder_text(row.get("holder"), row.get("capacity"))]
+                    lines = [holder_text(row.get("holder"), row.get("capacity"), row.get("was_held"))]
                 elif row.get("kind"):
                     lines = [f"({kind_no(row['kind'])})"]
                 kind = "post" if row["type"] == "Post" else "member"
-                chart.add(Box(member, kind, row["name"] or member, lines, row["type"], row.get("kind") or "",
-                              vacant=lines == ["Vakant"], attrs={"style": "filled"} if kind == "post" else {}))
+                chart.add(Box(member, kind, member_name(row, data.clash), lines, row["type"], row.get("kind") or "",
+                              vacant=lines == [VACANT], attrs={"style": "filled"} if kind == "post" else {}))
             label = row.get("role") or "medlem"
             if row.get("seats"):
                 label += f", {count_no(row['seats'], 'seat')}"
@@ -178,7 +182,7 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
         (legend_box("#8fc4a4"), "møteplass (hyppighet, mandat, myndighet)"),
         (legend_line("#6b7280"), "hører til"),
         (legend_line("#0f766e"), "medlem (rolle)"),
-        ('<FONT COLOR="#b00020" POINT-SIZE="9"><I>Vakant</I></FONT>', "ubesatt stilling"),
+        *holder_legend(chart),
     ]
     if not data.forums:
         chart.summary.append("Ingen møteplasser registrert på denne datoen.")

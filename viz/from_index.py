@@ -192,3 +192,23 @@ def _props(index: LineIndex, engine: "Engine", ids: set[str], names: tuple[str, 
                                {"ids": wanted}):
             out[row["id"]] = {name: row.get(name) for name in names}
     return out
+
+
+def held_rows(index: LineIndex, ids: list[str], day: dt.date) -> list["Row"]:
+    """posts._held_query: the posts someone held before the day (a HOLDS that ended before it)."""
+    return [{"post": post} for post in dict.fromkeys(ids)
+            if any(t is not None and t < day for _, _, _, t, _ in index.holders.get(post, ()))]
+
+
+def post_org_rows(index: LineIndex, ids: list[str], day: dt.date) -> list["Row"]:
+    """posts._orgs_query: what each post heads or belongs to on the day, with its type and name."""
+    rows = []
+    for post in dict.fromkeys(ids):
+        if index.every.get(post, ("",))[0] != "Post":
+            continue
+        for other, rel, outgoing, _, f, t in index.links.get(post, ()):
+            if outgoing and rel in ("HEADS", "BELONGS_TO") and _ok(f, t, day) and _ok(*index.every[other][2:], day):
+                row = {"post": post, "rel": rel, "org_type": index.every[other][0], "name": index.every[other][1]}
+                if row not in rows:
+                    rows.append(row)
+    return rows

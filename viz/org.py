@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (CAPACITY, JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, ChartError, anchor,
-                     date_no, fte_no, holder_text, kind_no, legend_box, legend_line, live, rel_type,
-                     require_node, resolve_as_of, wrap)
+from .common import (JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, ChartError, anchor, date_no, fte_no,
+                     holder_legend, holder_text, kind_no, legend_box, legend_line, live, rel_type, require_node,
+                     resolve_as_of, wrap)
+from .posts import clashing, held_before, mark_held, member_name, post_orgs
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
@@ -85,10 +86,11 @@ class Head:
     post: str
     title: str
     holders: list[Holder] = field(default_factory=list)
+    was_held: bool = False  # someone held the post before the date (Vakant, not ikke oppgitt)
 
     def holder_lines(self) -> list[str]:
         named = [h for h in self.holders if h.name]
-        return [h.text() for h in named] or [VACANT]
+        return [h.text() for h in named] or [holder_text(None, None, self.was_held)]
 
 
 @dataclass
@@ -103,6 +105,7 @@ class TreeNode:
     via: str = ""  # PART_OF | line | BELONGS_TO
     heads: list[Head] = field(default_factory=list)  # head posts of a unit/organisation
     holders: list[Holder] = field(default_factory=list)  # for a post box
+    was_held: bool = False  # a post held by someone before the date
     children: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -140,9 +143,17 @@ def _holders(rows: list[dict]) -> list[Holder]:
 
 
 def members_of(engine: "Engine", ids: list[str], as_of: dt.date) -> list[dict]:
-    """The members of these forums or bodies (_members_query's rows), in a fixed order."""
-    return in_order(from_index.read(engine, _members_query(engine), {"ids": ids, "as_of": as_of},
+    """The members of these forums or bodies (_members_query's rows), in a fixed order; a post
+    also with `was_held` and `org` (what it heads or belongs to, to tell "Ordfører"s apart)."""
+    rows = in_order(from_index.read(engine, _members_query(engine), {"ids": ids, "as_of": as_of},
                                     lambda index: from_index.members_rows(index, engine, ids, as_of)))
+    post_ids = [row["id"] for row in rows if row["type"] == "Post"]
+    held = held_before(engine, [row["id"] for row in rows if row["type"] == "Post" and not row["holder"]], as_of)
+    orgs = post_orgs(engine, post_ids, as_of)
+    for row in rows:
+        if row["type"] == "Post":
+            row.update(was_held=row["id"] in held, org=orgs.get(row["id"]))
+    return rows
 
 
 def in_order(rows: list[dict]) -> list[dict]:
@@ -165,9 +176,10 @@ def _fetch_heads(engine: "Engine", ids: list[str], as_of: dt.date) -> dict[str, 
 
 
 def fetch_tree(engine: "Engine", root_id: str, as_of: Any = None, max_levels: int = MAX_LEVELS,
-               members: bool = True) -> Tree:
-    """The whole line-of-command tree below an organisation or unit on a date."""
-    node = require_node(engine, root_id, ORG_TYPES, "an org chart")
+               members: bool = True, what: str = "an org chart") -> Tree:
+    """The whole line-of-command tree below an organisation or unit on a date (`what` is drawn
+    from it, for the error when the id is not an organisation or unit)."""
+    node = require_node(engine, root_id, ORG_TYPES, what)
     day, note = resolve_as_of(node, as_of)
     root = TreeNode(root_id, node["type"], node.get("name") or root_id, node.get("kind"), node.get("fte"),
                     None, 0, extra={"kommunenummer": node.get("kommunenummer")})
@@ -230,6 +242,8 @@ def fetch_tree(engine: "Engine", root_id: str, as_of: Any = None, max_levels: in
             nodes[unit].heads = heads
             alias.update({h.post: unit for h in heads})
         frontier = new
+    mark_held(engine, [h for n in nodes.values() for h in n.heads],
+              [n for n in nodes.values() if n.type == "Post"], day)
     for tail, head in dotted:
         tail = alias.get(tail, tail)
         if tail in nodes and head in nodes and tail != head:
@@ -274,7 +288,7 @@ def _unit_box(node: TreeNode) -> Box:
 
 
 def _post_box(node: TreeNode) -> Box:
-    holders = [h.text() for h in node.holders] or [VACANT]
+    holders = [h.text() for h in node.holders] or [holder_text(None, None, node.was_held)]
     return Box(node.id, "post", node.name, holders, "Post", node.kind or "", holders == [VACANT],
                any(h.capacity == "acting" for h in node.holders), attrs={"style": "filled", "shape": "box"})
 
@@ -299,7 +313,7 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
     root = tree.root
     chart = Chart("org", root_id, f"Organisasjonskart – {root.name}", tree.as_of,
                   subtitle=f"Per {date_no(tree.as_of)}" + (f" ({tree.note})" if tree.note else "")
-                  + f" · {depth} nivå{'er' if depth != 1 else ''} under toppen")
+                  + f" · {levels_no(drawn_levels(tree, depth))} under toppen")
     nodes = tree.nodes
     shown: dict[str, list[str]] = {}  # parent → shown children (box ids, incl. fold boxes)
 
@@ -317,14 +331,14 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
             return
         shown[node_id] = []
         keep_all: list[str] = []
-        groups = [("", [c for c in children if nodes[c].type != "Post"]),
-                  ("__posts", [c for c in children if nodes[c].type == "Post"])]
-        for suffix, group in groups:
+        groups = [("", "enheter", [c for c in children if nodes[c].type != "Post"]),
+                  ("__posts", "stillinger", [c for c in children if nodes[c].type == "Post"])]
+        for suffix, what, group in groups:
             keep = group
             if max_children and len(group) > max_children:
                 keep, folded = group[:max_children - 1], group[max_children - 1:]
-                below = sum(tree.descendants(c) for c in folded)
-                box = Box(f"more__{node_id}{suffix}", "more", MORE.format(n=len(folded)),
+                below = sum(tree.descendants(c) for c in folded)  # folded is 2 or more: plural
+                box = Box(f"more__{node_id}{suffix}", "more", f"{MORE.format(n=len(folded))} {what}",
                           [f"({below} til under disse)"] if below else [], hidden=len(folded) + below)
                 chart.add(box)
                 shown[node_id] += [*keep, box.id]
@@ -360,18 +374,35 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
     if stack_min:
         _stack_leaves(chart, shown, nodes, stack_min)
 
-    members_drawn = _draw_members(chart, tree)
-    chart.legend = [
-        (legend_line(), "linje"),
-        (legend_line("#2f6db3", "dashed"), "stiplet linje (faglig)"),
-        (legend_box("#e0b93a"), "stab (ved siden av leder)"),
-        ('<FONT POINT-SIZE="9"><B>+N flere</B></FONT>', "skjulte nivåer/enheter"),
-        (f'<FONT COLOR="#b00020" POINT-SIZE="9"><I>{VACANT}</I></FONT>', "ubesatt"),
-        (f'<FONT COLOR="#b45309" POINT-SIZE="9"><I>({CAPACITY["acting"]})</I></FONT>', "fungerende leder"),
-    ]
-    if members_drawn:
-        chart.legend.append((legend_line("#0f766e"), "medlem / part i samarbeidet"))
+    _draw_members(chart, tree)
+    chart.legend = _legend(chart)
     return chart
+
+
+def _legend(chart: Chart) -> list[tuple[str, str]]:
+    """What the chart's lines, boxes and markings mean – only those it uses."""
+    kinds = {link.kind for link in chart.links}
+    boxes = [b for box in chart.boxes.values() for b in [box, *box.rows]]
+    entries = [
+        ("line" in kinds, legend_line(), "linje"),
+        ("dotted" in kinds, legend_line("#2f6db3", "dashed"), "stiplet linje (faglig)"),
+        ("belongs" in kinds, legend_line("#8895a3"), "stilling som hører til (ikke linje)"),
+        (any(b.kind == "unit" and b.subkind == "staff" for b in boxes), legend_box("#e0b93a"),
+         "stab (ved siden av leder)"),
+        (any(b.hidden for b in boxes), '<FONT POINT-SIZE="9"><B>+N flere</B></FONT>', "skjulte nivåer/enheter"),
+        ("member" in kinds, legend_line("#0f766e"), "medlem / part i samarbeidet"),
+    ]
+    legend = [(sample, meaning) for used, sample, meaning in entries[:-1] if used] + holder_legend(chart)
+    return legend + [(sample, meaning) for used, sample, meaning in entries[-1:] if used]
+
+
+def drawn_levels(tree: Tree, depth: int) -> int:
+    """How many levels below the top a chart of this depth draws (fewer if the tree is shallower)."""
+    return min(depth, max(node.level for node in tree.nodes.values()))
+
+
+def levels_no(count: int) -> str:
+    return f"{count} nivå{'er' if count != 1 else ''}"
 
 
 def _hidden_detail(tree: Tree, node_id: str) -> str:
@@ -425,6 +456,7 @@ def _draw_members(chart: Chart, tree: Tree) -> bool:
     if not tree.members:
         return False
     per: dict[tuple[str, str], list[dict]] = {}
+    clash = clashing(tree.members)
     for row in tree.members:
         per.setdefault((row["body"], row["id"]), []).append(row)
     top: list[str] = []
@@ -434,10 +466,10 @@ def _draw_members(chart: Chart, tree: Tree) -> bool:
         first = rows[0]
         lines = []
         if first.get("type") == "Post":
-            lines = [holder_text(first.get("holder"), first.get("capacity"))]
+            lines = [holder_text(first.get("holder"), first.get("capacity"), first.get("was_held"))]
         elif first.get("type") == "Organisation" and first.get("kind"):
             lines = [f"({kind_no(first['kind'])})"]
-        box = chart.add(Box(member, "member", first["name"] or member, lines, first.get("type", ""),
+        box = chart.add(Box(member, "member", member_name(first, clash), lines, first.get("type", ""),
                             first.get("kind") or ""))
         labels = []
         for row in rows:

@@ -44,14 +44,15 @@ def test_org_chart_structure(graph):
     # the staff unit sits beside its head
     assert ["fjordvik", "stab"] in chart.same_rank
     assert "rank=same" in source
-    # labels: head post and holder, Vakant, fungerende, FTE, æøå
+    # labels: head post and holder, fungerende, FTE, æøå; a post never held is "ikke oppgitt", not
+    # Vakant (test_viz_holders.py has one that is vacant)
     fjordvik, helse, home = chart.boxes["fjordvik"], chart.boxes["helse"], chart.boxes["hjemmetjeneste"]
     assert "Kommunedirektør" in fjordvik.lines and "Åse Ødegård" in fjordvik.lines
     assert "Cecilie Lærum (fungerende)" in helse.lines and helse.acting
-    assert "Vakant" in home.lines and home.vacant
+    assert "ikke oppgitt" in home.lines and not home.vacant
     assert "310,5 årsverk" in helse.lines
     assert chart.boxes["sykehjem"].title == "Ævretun sykehjem"
-    for text in ("Ævretun sykehjem", "Økonomistab", "Åse Ødegård", "Vakant", "fungerende", "Per 01.01.2022"):
+    for text in ("Ævretun sykehjem", "Økonomistab", "Åse Ødegård", "ikke oppgitt", "fungerende", "Per 01.01.2022"):
         assert text in source
     assert 'fontname="DejaVu Sans"' in source
 
@@ -86,7 +87,30 @@ def test_org_chart_folds_wide_levels_and_stacks_leaves(graph):
     assert "Lønn-personal" in chart.source and "Øystein Sende" in chart.source
     narrow = build("org", graph, "isk", "2010-01-01", depth=1, max_children=5)
     titles = [row.title for row in narrow.boxes["stack__isk"].rows]
-    assert titles[-1] == "+4 flere" and len(titles) == 5
+    assert titles[-1] == "+4 flere enheter" and len(titles) == 5
+    # two fold boxes side by side say what each hides
+    folded = build("org", graph, "isk", "2010-01-01", depth=1, max_children=3, stack_min=0)
+    assert folded.boxes["more__isk"].title == "+6 flere enheter"
+    assert folded.boxes["more__isk__posts"].title == "+6 flere stillinger"
+
+
+def test_org_chart_legend_lists_what_is_drawn(graph):
+    def meanings(chart):
+        return [meaning for _, meaning in chart.legend]
+    isk = meanings(build("org", graph, "isk", "2010-01-01", depth=1, max_children=3))
+    assert isk == ["linje", "stilling som hører til (ikke linje)", "skjulte nivåer/enheter",
+                   "medlem / part i samarbeidet"]
+    fjordvik = meanings(build("org", graph, "fjordvik", "2022-01-01", depth=3))
+    assert fjordvik == ["linje", "stiplet linje (faglig)", "stab (ved siden av leder)", "innehaver ikke oppgitt",
+                        "fungerende leder"]
+    glsi = build("org", graph, "glsi-prosjekt", "2007-06-01")
+    assert "Ole Kristian Severinsen (midlertidig)" in glsi.boxes["glsi-prosjekt"].lines
+    assert "midlertidig innehaver" in meanings(glsi)
+
+
+def test_forums_chart_errors_name_the_forums_chart(graph):
+    with pytest.raises(ChartError, match="a meeting-place map .chart forums. needs one of Organisation, Unit"):
+        build("forums", graph, "isk-radmannsgruppen", "2010-01-01")
 
 
 def test_org_chart_joint_body_with_members(graph):
@@ -215,6 +239,17 @@ def test_hearing_pack(graph):
         assert round(float(chart_page.mediabox.width)) in (595, 842)  # A4 either way
     with pytest.raises(ChartError, match="pdf"):
         render("hearing", graph, "isk", "2010-01-01", "png")
+
+
+def test_hearing_text_and_chart_count_levels_alike(graph):
+    from pypdf import PdfReader
+    pages = PdfReader(io.BytesIO(render("hearing", graph, "fjordvik", "2022-01-01", "pdf", depth=1))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages[:-1]).split())
+    chart = " ".join(pages[-1].extract_text().split())
+    assert "og 1 nivå under, som i organisasjonskartet" in text and "1 nivå under toppen" in chart
+    assert "Hjemmetjenesten" not in text and "Hjemmetjenesten" not in chart  # level 2: in "+N flere" only
+    isk = build("org", graph, "isk", "2010-01-01", depth=3)
+    assert "1 nivå under toppen" in isk.subtitle  # the levels drawn: ISK has one below its top
 
 
 def test_hearing_pack_meeting_places(graph):
