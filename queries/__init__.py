@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 PARAM_LINE = re.compile(r"^//\s*@param\s+(\w+)\s+(\w+)(?:\s*=\s*(\S+))?\s*(.*)$")
 ORDER_LINE = re.compile(r"^//\s*@order\s+(.+)$")
 TYPES = ("string", "int", "float", "date", "bool", "list")
+INT64_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,15 @@ class Param:
             if self.default == "null":
                 return None
         try:
-            return _convert(raw, self.type)
+            value = _convert(raw, self.type)
         except (TypeError, ValueError):
             raise QueryError(f"query {query!r}: parameter {self.name!r} must be {'an' if self.type == 'int' else 'a'} {self.type}, "
                              f"got {raw!r}") from None
+        # every whole-number parameter is a count (first, depth, steps): the engines take 64 bits
+        if self.type == "int" and not 0 <= value <= INT64_MAX:
+            raise QueryError(f"query {query!r}: parameter {self.name!r} must be from 0 to {INT64_MAX}, "
+                             f"got {raw!r}")
+        return value
 
 
 def _convert(raw: Any, type_name: str) -> Any:
