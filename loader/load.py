@@ -80,10 +80,12 @@ def _files(paths: list[Path], datasets: list[str]) -> dict[str, str]:
     return dict(zip(datasets, files)) if len(files) == len(datasets) else {}
 
 
-def check(paths: list[Path], engine: Engine | None = None) -> Checked:
-    """Parse and validate; raises ValidationFailed listing every problem at once."""
+def check(paths: list[Path], engine: Engine | None = None,
+          start_progress: Callable[[int], Progress] | None = None) -> Checked:
+    """Parse and validate; raises ValidationFailed listing every problem at once. `start_progress`
+    is told the kilobytes to read, then each file's as it is read."""
     with collector_paused():
-        parsed, datasets = read_all(paths)
+        parsed, datasets = read_all(paths, start_progress)
         # nothing to look up in an empty graph (a first load): skip the id look-ups and the scans
         graph = engine if engine is not None and not is_empty(engine) else None
         lookup, stored, found = None, None, None
@@ -105,9 +107,11 @@ def check(paths: list[Path], engine: Engine | None = None) -> Checked:
 
 
 def load(engine: Engine, paths: list[Path],
-         start_progress: Callable[[int], Progress] | None = None) -> Loaded:
-    """Load files atomically: a problem anywhere means nothing is written."""
-    checked = check(paths, engine)
+         start_progress: Callable[[int], Progress] | None = None,
+         start_reading: Callable[[int], Progress] | None = None) -> Loaded:
+    """Load files atomically: a problem anywhere means nothing is written. `start_progress` counts
+    the rows written, `start_reading` the kilobytes read (see check)."""
+    checked = check(paths, engine, start_reading)
     parsed = checked.parsed
     progress = start_progress(plan_size(parsed.nodes, parsed.rels)) if start_progress else None
     report = write_items(engine, checked.datasets, parsed.nodes, parsed.rels, checked.labels, progress,

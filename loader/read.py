@@ -187,10 +187,15 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
     return dataset, parser.out
 
 
-def read_all(paths: list[Path]) -> tuple[Parsed, list[str]]:
-    """Parse every file; returns everything found and the dataset names, in file order."""
+def read_all(paths: list[Path], start_progress: Callable[[int], Callable[[int], None]] | None = None
+             ) -> tuple[Parsed, list[str]]:
+    """Parse every file; returns everything found and the dataset names, in file order.
+    `start_progress` is told the kilobytes to read, then each file's once it is read."""
     merged, datasets = Parsed(), {}
-    for path in find_files(paths):
+    files = find_files(paths)
+    kilobytes = [max(1, path.stat().st_size // 1024) for path in files]
+    advance = start_progress(sum(kilobytes)) if start_progress else None
+    for path, size in zip(files, kilobytes):
         name = display_name(path)
         if path.suffix.lower() == ".csv":
             dataset, parsed = read_csv(path, name)
@@ -206,4 +211,6 @@ def read_all(paths: list[Path]) -> tuple[Parsed, list[str]]:
         merged.nodes += parsed.nodes
         merged.rels += parsed.rels
         merged.problems += parsed.problems
+        if advance:
+            advance(size)
     return merged, list(datasets)

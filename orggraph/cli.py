@@ -79,23 +79,24 @@ def _progress_seconds() -> float:
 
 
 @contextmanager
-def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
-    """Yields start(total) -> advance(n). A bar on a terminal; on a pipe or log file, plain
-    lines (`loading: 2000/36000`) once a second from the first second on (work done sooner
-    prints nothing), so logs and supervising processes see that long work is under way.
-    ORGGRAPH_PROGRESS_SECONDS sets that interval (0: a line after every step of work)."""
+def progress(what: str) -> Iterator[Callable[..., Callable[[int], None]]]:
+    """Yields start(total, step=what) -> advance(n), one bar or count per step of the work. A bar on
+    a terminal; on a pipe or log file, plain lines (`loading: 2000/36000`) once a second from the
+    first second on (work done sooner prints nothing), so logs and supervising processes see that
+    long work is under way. ORGGRAPH_PROGRESS_SECONDS sets that interval (0: a line after every
+    step of work)."""
     if err.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
-            def start_bar(total: int) -> Callable[[int], None]:
-                task = bar.add_task(what, total=total)
+            def start_bar(total: int, step: str = what) -> Callable[[int], None]:
+                task = bar.add_task(step, total=total)
                 return lambda n: bar.advance(task, n)
             yield start_bar
         return
 
     every = _progress_seconds()
 
-    def start_lines(total: int) -> Callable[[int], None]:
+    def start_lines(total: int, step: str = what) -> Callable[[int], None]:
         done, last, printed = 0, time.monotonic(), False
 
         def advance(n: int) -> None:
@@ -103,9 +104,14 @@ def progress(what: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
             done += n
             if time.monotonic() - last >= every or (printed and done >= total):
                 last, printed = time.monotonic(), True
-                print(f"{what}: {done}/{total}", file=sys.stderr, flush=True)
+                print(f"{step}: {done}/{total}", file=sys.stderr, flush=True)
         return advance
     yield start_lines
+
+
+def _reading(start: Callable[..., Callable[[int], None]]) -> Callable[[int], Callable[[int], None]]:
+    """The reading step's progress: kilobytes of input read (then validation, which is quicker)."""
+    return lambda total: start(total, "reading files (kB)")
 
 
 def _ids(ids: list[str], shown: int = 10) -> str:
@@ -123,11 +129,12 @@ def validate(
 ) -> None:
     """Check input files and list every problem with file:line and field. Writes nothing."""
     from .loader.load import check
-    if against_db:
-        with opened() as engine:
-            checked = check(paths, engine)
-    else:
-        checked = check(paths)
+    with progress("validating") as start:
+        if against_db:
+            with opened() as engine:
+                checked = check(paths, engine, _reading(start))
+        else:
+            checked = check(paths, None, _reading(start))
     parsed = checked.parsed
     gone = checked.leaving
     out.print(f"[green]ok[/green]: {len(parsed.nodes)} nodes and {len(parsed.rels)} relationships "
@@ -147,7 +154,7 @@ def load(paths: List[Path] = typer.Argument(..., help="YAML/CSV files or folders
     """
     from .loader.load import load as load_paths
     with opened(create=True) as engine, progress("loading") as start:
-        report = load_paths(engine, paths, start)
+        report = load_paths(engine, paths, start, _reading(start))
         where = engine.describe()
     out.print(f"loaded {report.nodes} nodes and {report.relationships} relationships from "
               f"{', '.join(report.datasets)} into {where}"

@@ -120,3 +120,16 @@ def test_schema_formats():
     published = json.loads((ROOT / "docs" / "orggraph.schema.json").read_text(encoding="utf-8"))
     assert json.loads(run("schema", "--format", "json-schema").stdout) == published, \
         "docs/orggraph.schema.json is stale: regenerate with `orggraph schema --format json-schema`"
+
+
+def test_validate_and_load_show_their_reading_as_it_goes(tmp_path):
+    """Reading and checking national files takes many seconds before a row is written: on a pipe
+    it is shown as lines of kilobytes read, ending at the total, then the rows written."""
+    env = {"ORGGRAPH_PROGRESS_SECONDS": "0"}
+    checked = run("validate", str(DATA / "valid"), env=env)
+    loaded = run("load", str(DATA / "valid"), env=env, db=tmp_path / "g.lbdb")
+    for result in (checked, loaded):
+        assert result.returncode == 0, result.stderr
+        counts = re.findall(r"^reading files \(kB\): (\d+)/(\d+)$", result.stderr, re.M)
+        assert counts and counts[-1][0] == counts[-1][1], result.stderr
+    assert re.search(r"^loading: (\d+)/\1$", loaded.stderr, re.M), loaded.stderr
