@@ -2,20 +2,24 @@
 
 For every node type (here `Unit`):
 
-* `createUnit(input: CreateUnitInput!): Unit!`: every property; required ones non-null;
-* `updateUnit(input: UpdateUnitInput!): Unit!`: the id, a source, and the properties to
+* `createUnit(input: CreateUnitInput!): Unit`: every property; required ones non-null;
+* `updateUnit(input: UpdateUnitInput!): Unit`: the id, a source, and the properties to
   change (an omitted field stays as it is, `null` clears it);
-* `endUnit(input: EndInput!): Unit!`: closes the period (sets validTo, the last day);
+* `endUnit(input: EndInput!): Unit`: closes the period (sets validTo, the last day);
   with `cascade` (default true) also the node's relationships open on that day.
 
 For relationships, identified by type, from, to and validFrom:
 
-* `addRelationship(input: AddRelationshipInput!): Relationship!`
-* `endRelationship(input: EndRelationshipInput!): Relationship!`
+* `addRelationship(input: AddRelationshipInput!): Relationship`
+* `endRelationship(input: EndRelationshipInput!): Relationship`
 
 Every mutation needs the editor role, runs in one transaction, is checked by the
 loader's rules (see writes.py), gives what it writes `source` from the input and
 dataset "api", and is recorded in the audit log after it commits.
+
+The results are nullable: the root fields of one document run one after another, each in its
+own transaction, so a refused write must not null the answers of writes that committed before it
+(a non-null field's error nulls the whole `data`). A refused write answers null with its errors.
 """
 import datetime as dt
 import enum
@@ -204,13 +208,13 @@ def _node_mutations(node: NodeType) -> dict[str, Any]:
     label, node_cls = node.label, NODE_TYPES[node.label]
     create_cls, update_cls = create_input(node), update_input(node)
 
-    async def create(info: Info, input: create_cls) -> node_cls:  # type: ignore[valid-type]
+    async def create(info: Info, input: create_cls) -> Optional[node_cls]:  # type: ignore[valid-type]
         engine = info.context.gate.engine
         row = await _run(info, f"create{label}", partial(writes.create_node, engine, label, given(input)))
         await _audit(info, [row["id"]], input)
         return build_node(row, show_on(row, info.context.today))
 
-    async def update(info: Info, input: update_cls) -> node_cls:  # type: ignore[valid-type]
+    async def update(info: Info, input: update_cls) -> Optional[node_cls]:  # type: ignore[valid-type]
         engine = info.context.gate.engine
         fields = given(input, skip=("id",))
         row = await _run(info, f"update{label}",
@@ -218,7 +222,7 @@ def _node_mutations(node: NodeType) -> dict[str, Any]:
         await _audit(info, [row["id"]], input)
         return build_node(row, show_on(row, info.context.today))
 
-    async def end(info: Info, input: EndInput) -> node_cls:  # type: ignore[valid-type]
+    async def end(info: Info, input: EndInput) -> Optional[node_cls]:  # type: ignore[valid-type]
         engine = info.context.gate.engine
         row, ended = await _run(info, f"end{label}", partial(
             writes.end_node, engine, label, input.id, input.valid_to, input.source, input.cascade))
@@ -242,7 +246,8 @@ def _relationship(row: dict[str, Any]) -> Any:
                         **{name: row.get(name) for name in _REL_ATTRS})
 
 
-async def add_relationship(info: Info, input: AddRelationshipInput) -> Relationship:  # type: ignore[valid-type]
+async def add_relationship(info: Info,
+                           input: AddRelationshipInput) -> Optional[Relationship]:  # type: ignore[valid-type]
     """Add a relationship between two existing nodes (editor role)."""
     engine = info.context.gate.engine
     fields = given(input, skip=("type", "from_", "to"))
@@ -252,7 +257,8 @@ async def add_relationship(info: Info, input: AddRelationshipInput) -> Relations
     return _relationship(row)
 
 
-async def end_relationship(info: Info, input: EndRelationshipInput) -> Relationship:  # type: ignore[valid-type]
+async def end_relationship(info: Info,
+                           input: EndRelationshipInput) -> Optional[Relationship]:  # type: ignore[valid-type]
     """End a relationship: set its last day, keep its history (editor role)."""
     engine = info.context.gate.engine
     row = await _run(info, "endRelationship", partial(

@@ -30,6 +30,9 @@ from .types import NODE_TYPES, Node, build_node
 AsOf = Annotated[Optional[dt.date], strawberry.argument(
     description="the date asked about (default: today); nested fields answer for the same date")]
 First = Annotated[Optional[int], strawberry.argument(description="page size: default 50, at most 500")]
+SEARCH_FIRST = 20
+SearchFirst = Annotated[Optional[int], strawberry.argument(
+    description=f"how many, best first: default {SEARCH_FIRST}, at most 500")]
 
 
 @strawberry.input(description="A range of days, both included: the list holds what was valid at any "
@@ -175,17 +178,20 @@ async def span_of_control(info: Info, id: strawberry.ID, include_dotted: bool = 
 
 
 async def impact(info: Info, id: strawberry.ID, steps: int = 3, as_of: AsOf = None) -> List[Affected]:
-    """What is affected if a node ends: dependants, parts, members, covering agreements, parties."""
+    """What is affected if a node ends or changes: dependants, parts, members, covering agreements,
+    parties, and the agreements it is party to (as host or not) with what depends on them."""
     check_depth("steps", steps)
     day = info.context.as_of(as_of)
     return rows_as(Affected, await info.context.gate.query("impact", id=id, steps=steps, as_of=day), day)
 
 
 async def withdrawal(info: Info, organisation_id: strawberry.ID, agreement_id: strawberry.ID,
-                     steps: int = 3, as_of: AsOf = None) -> List[Affected]:
+                     steps: int = 3, as_of: AsOf = None) -> Optional[List[Affected]]:
     """What is affected if a party leaves an agreement: the agreement, the remaining parties, the
     services covered, the bodies it establishes and the party's seats there, what depends on it;
-    or, when the agreement cannot continue without the party, everything its ending affects."""
+    or, when the agreement cannot continue without the party, everything its ending affects.
+    Null, with an error, when the organisation is not a party on the date."""
+    # nullable: "not a party" depends on the data, and must not null the answer's other fields
     check_depth("steps", steps)
     day = info.context.as_of(as_of)
     rows = await info.context.gate.query("withdrawal", organisation=organisation_id,
@@ -221,10 +227,10 @@ async def municipalities(info: Info, as_of: AsOf = None) -> List[Municipality]:
     return rows_as(Municipality, await info.context.gate.query("municipalities", as_of=day), day)
 
 
-async def search_field(info: Info, text: str, types: Optional[List[str]] = None, first: First = 20,
-                       as_of: AsOf = None) -> List[Node]:
+async def search_field(info: Info, text: str, types: Optional[List[str]] = None,
+                       first: SearchFirst = SEARCH_FIRST, as_of: AsOf = None) -> List[Node]:
     """Nodes by name or title, ignoring case and accents (“odegard” finds “Ødegård”), best first."""
-    return await search(info, text, types, 20 if first is None else first, info.context.as_of(as_of))
+    return await search(info, text, types, SEARCH_FIRST if first is None else first, info.context.as_of(as_of))
 
 
 def build_query() -> type:

@@ -22,6 +22,7 @@ from .errors import masked
 from .execution import LeafFirstExecutionContext
 from .mutations import build_mutation
 from .root import build_query
+from .scalars import OVERRIDES
 from .types import NODE_TYPES
 
 log = logging.getLogger("orggraph.api")
@@ -34,7 +35,7 @@ def get_schema() -> strawberry.Schema:
     # Depth, aliases, tokens, complexity and time are limited per request in app.py (limits.py),
     # before execution, so that a violation is a 400 naming the limit.
     return strawberry.Schema(query=build_query(), mutation=build_mutation(), types=list(NODE_TYPES.values()),
-                             execution_context_class=LeafFirstExecutionContext)
+                             execution_context_class=LeafFirstExecutionContext, scalar_overrides=OVERRIDES)
 
 
 def sdl() -> str:

@@ -19,8 +19,6 @@ import datetime as dt
 import sys
 from typing import Annotated, Any, List, Optional
 
-from urllib.parse import quote
-
 import strawberry
 from strawberry.types import Info
 
@@ -29,6 +27,7 @@ from orggraph.schema.model import (BOOL, DATE, FLOAT, INT, NODES, REL_BY_NAME, R
 
 from . import loaders
 from .auth import require_reader
+from .charts import chart_url
 from .errors import BadInput
 from .filters import COMMON, EDGE_WHERE, compile_edge_where, public
 from .naming import IN, OUT, camel, edge_type_name, rel_field
@@ -67,21 +66,16 @@ class Node:
     def display_name(self) -> str:
         return display_name(self)
 
-    @strawberry.field(description="This thing's chart as of the query's date: the org chart of an "
-                                  "organisation or unit, the meeting-place map of a forum, the "
-                                  "dependency map of anything else. format: svg, png, pdf or dot.")
-    def chart_url(self, format: str = "svg") -> str:
-        return chart_url(type(self).__name__, self.id, self.as_of, format)
-
-
-CHART_OF = {"Organisation": "org", "Unit": "org", "MeetingPlace": "forums"}
-
-
-def chart_url(label: str, node_id: str, as_of: Optional[dt.date], fmt: str) -> str:
-    if fmt not in ("svg", "png", "pdf", "dot"):
-        raise BadInput(f"format must be svg, png, pdf or dot, not {fmt!r}")
-    query = f"?asOf={as_of.isoformat()}" if as_of else ""
-    return f"/charts/{CHART_OF.get(label, 'deps')}/{quote(node_id, safe='')}.{fmt}{query}"
+    @strawberry.field(description="This thing's chart as of the query's date (or, for something not "
+                                  "valid then, the nearest day of its period): the org chart of an "
+                                  "organisation or unit, the dependency map of an agreement, service or "
+                                  "system, the meeting-place map of the organisation or unit a meeting "
+                                  "place belongs to; null for other types and for a meeting place that "
+                                  "belongs to none. format: svg, png, pdf or dot.")
+    async def chart_url(self, info: Info, format: str = "svg") -> Optional[str]:
+        if format not in ("svg", "png", "pdf", "dot"):
+            raise BadInput(f"format must be svg, png, pdf or dot, not {format!r}")
+        return await chart_url(info, type(self).__name__, self, format)
 
 
 def display_name(obj: Any) -> str:
@@ -121,17 +115,30 @@ def _make_connection(rel: RelType, direction: str, edge_cls: type) -> type:
                            description=f"A page of {edge_cls.__name__}s, with where it lies in the whole list.")
 
 
+# A change event lies between two days: what ended with it never exists on the same day as what
+# began with it. So its predecessors are read on the day before its date and its successors on its
+# date, whatever day the request asks about (days from its `date`).
+EVENT_DAYS = {("HAS_PREDECESSOR", OUT): -1, ("HAS_SUCCESSOR", OUT): 0}
+
+
+def edge_day(root: Any, rel: RelType, direction: str) -> dt.date:
+    """The day the edges of `rel` from `root` are read on (and their nodes answer for)."""
+    shift = EVENT_DAYS.get((rel.name, direction))
+    if shift is None or getattr(root, "date", None) is None:
+        return root.as_of
+    return root.date + dt.timedelta(days=shift)
+
+
 async def _edges(root: Any, info: Info, label: str, rel: RelType, direction: str, edge_cls: type,
                  where: Any, order_by: OrderBy = OrderBy.NAME) -> tuple[list[Any], list[str]]:
-    """The edges valid on the root's date that match `where`, ordered, each with its cursor,
-    and the key each cursor encodes (for paging)."""
+    """The edges valid on the root's date (`edge_day`) that match `where`, ordered, each with its
+    cursor, and the key each cursor encodes (for paging)."""
     ends = rel.targets if direction == OUT else rel.sources
     condition, params = compile_edge_where(rel.name, ends, where)
-    rows = await loaders.edges(info.context, label, rel, direction, condition, params).load(
-        (root.id, root.as_of))
+    day = edge_day(root, rel, direction)
+    rows = await loaders.edges(info.context, label, rel, direction, condition, params).load((root.id, day))
     names = [p.name for p in public(rel.all_props)]
-    out = [edge_cls(**{n: row.get(n) for n in names}, node=build_node(row["node"], root.as_of))
-           for row in rows]
+    out = [edge_cls(**{n: row.get(n) for n in names}, node=build_node(row["node"], day)) for row in rows]
     out = order(out, order_by, lambda e: display_name(e.node), lambda e: e.node.id)
     seen: dict[str, int] = {}
     keys = []
@@ -184,6 +191,14 @@ def _private_field(label: str, prop: Prop) -> Any:
     return strawberry.field(resolver=resolve, name=camel(prop.name), description=doc)
 
 
+def _read_on(rel: RelType, direction: str) -> str:
+    shift = EVENT_DAYS.get((rel.name, direction))
+    if shift is None:
+        return "valid on the as-of date"
+    return ("as they were on the day before its date (whatever the as-of date)" if shift == -1
+            else "as they were on its date (whatever the as-of date)")
+
+
 def _make_node(node: NodeType) -> type:
     ns: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
     names = [camel(p) for p in COMMON] + ["displayName"]
@@ -200,7 +215,7 @@ def _make_node(node: NodeType) -> type:
         names += [field, field + "Connection"]
         listed, paged = _rel_resolvers(node.label, rel, direction, edge_cls)
         what = (f"{rel.name} relationships {'from' if direction == OUT else 'into'} this {node.label}, "
-                "valid on the as-of date")
+                + _read_on(rel, direction))
         ns[f"_rel_{rel.name.lower()}_{direction}"] = strawberry.field(
             resolver=listed, name=field, description=f"{what}, in name order")
         ns[f"_conn_{rel.name.lower()}_{direction}"] = strawberry.field(

@@ -200,11 +200,11 @@ class LineIndex:
         return rows
 
     def dependents(self, ids: list[str], day: dt.date) -> list["Row"]:
-        """dependents.cypher: incoming relationships of the dependent kinds, outgoing ESTABLISHES."""
+        """dependents.cypher: incoming relationships of the dependent kinds, outgoing ones of DEPENDENT_OUT."""
         rows = []
         for cause in ids:
             for other, rel, outgoing, _, f, t in self.links.get(cause, ()):
-                wanted = rel == "ESTABLISHES" if outgoing else rel in DEPENDENT_TYPES
+                wanted = rel in DEPENDENT_OUT if outgoing else rel in DEPENDENT_TYPES
                 if wanted and _ok(f, t, day) and _ok(*self.every[other][2:], day):
                     rows.append(self._row("via", cause, rel, other))
         return rows
@@ -233,6 +233,9 @@ class LineIndex:
 #: relationship types whose source depends on their target (dependents.cypher's first half)
 DEPENDENT_TYPES = frozenset(("DEPENDS_ON", "PART_OF", "BELONGS_TO", "HEADS", "MEMBER_OF", "COVERS",
                              "PARTY_TO", "DELIVERS"))
+#: relationship types whose target depends on their source (its second half): what an agreement
+#: establishes, and the agreements an organisation is party to
+DEPENDENT_OUT = frozenset(("ESTABLISHES", "PARTY_TO"))
 LINE_TYPES = ("Unit", "Post", "Organisation")
 
 

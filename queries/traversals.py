@@ -195,12 +195,18 @@ def _search_by_name(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
 
 
 # Parties and members are affected by an ending, but do not end with it: the search stops there.
+# An agreement reached from one of its parties (PARTY_TO the other way) goes on: what needs it is
+# affected too.
 AFFECTED_ONLY = {"PARTY_TO", "MEMBER_OF"}
+
+
+def _expands(row: "Row") -> bool:
+    return row["relationship"] not in AFFECTED_ONLY or row["type"] == "Agreement"
 
 
 def _impact(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     return _breadth_first(engine, p["id"], p["steps"], "dependents", {"as_of": p["as_of"]}, "via",
-                          expands=lambda row: row["relationship"] not in AFFECTED_ONLY)
+                          expands=_expands)
 
 
 def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
@@ -274,7 +280,8 @@ QUERIES = [
     NamedQuery("dependents", "", [], runner=_dependents),
     NamedQuery("impact",
                "What is affected if a node ends: what depends on it, what is inside it, its members, "
-               "agreements covering it, parties to it and what it establishes, step by step.",
+               "agreements covering it, parties to it, what it establishes and the agreements it is "
+               "party to, step by step.",
                [Param("id", "string", None, "the node that ends (or that a party leaves)"),
                 Param("steps", "int", "3", "how many steps of consequences"), AS_OF],
                runner=_impact),

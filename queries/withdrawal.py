@@ -36,6 +36,12 @@ ENDING_EFFECT = {
 }
 
 
+def _ending_effect(row: "Row") -> str:
+    if row["relationship"] == "PARTY_TO" and row["type"] == "Agreement":  # reached from a party
+        return "one of its parties ends"
+    return ENDING_EFFECT.get(row["relationship"], "affected by the ending")
+
+
 def _row(depth: int, node: dict[str, Any], via: str, relationship: str, effect: str) -> "Row":
     return {"depth": depth, "id": node["id"], "type": node["type"], "name": node["name"], "via": via,
             "relationship": relationship, "effect": effect}
@@ -68,8 +74,7 @@ def _withdrawal(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
         why = "no host is left" if hosted and not hosts_left else f"only {len(rest)} party is left"
         out = [_row(1, head, org, "PARTY_TO", f"cannot continue as it is: {why}")]
         for row in engine.query("impact", id=agreement, steps=max(p["steps"] - 1, 0), as_of=day):
-            out.append(_row(row["depth"] + 1, row, row["via"], row["relationship"],
-                            ENDING_EFFECT.get(row["relationship"], "affected by the ending")))
+            out.append(_row(row["depth"] + 1, row, row["via"], row["relationship"], _ending_effect(row)))
         return out
 
     role = leaving["role"] + (f" ({leaving['note']})" if leaving.get("note") else "")

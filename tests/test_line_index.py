@@ -209,6 +209,23 @@ def test_random_mutations_refresh_the_index_to_a_fresh_build(embedded, seed, dat
     assert committed >= 20 and refreshed >= 15 and followed >= refreshed - 2, (committed, refreshed, followed)
 
 
+def test_impact_from_the_index_reaches_agreements_as_the_statements_do(embedded, monkeypatch):
+    """`impact` follows an organisation to the agreements it is party to (PARTY_TO out of it), from
+    the index as from dependents.cypher, for every organisation and agreement of the seeds."""
+    engine = embedded
+    load(engine, [ROOT / "data" / "seeds"])
+    index = _assert_fresh(engine)
+    starts = sorted(i for i, (label, *_rest) in index.every.items() if label in ("Organisation", "Agreement"))
+    answers = {}
+    for strategy in ("index", "statement"):
+        monkeypatch.setitem(traversals.STRATEGY["dependents"], "ladybug", strategy)
+        answers[strategy] = {(start, day): _canonical(engine.query("impact", id=start, steps=2, as_of=day))
+                             for start in starts for day in (dt.date(2007, 6, 1), dt.date(2017, 1, 1))}
+    assert answers["index"] == answers["statement"]
+    salangen = {dict(row)["id"] for row in answers["index"][("salangen", dt.date(2007, 6, 1))]}
+    assert {"glsi-barnevern", "glsi-ikt-drift", "gratangen", "lavangen"} <= salangen
+
+
 def test_a_deleted_node_leaves_the_index_at_both_ends(embedded):
     engine = embedded
     load(engine, [DATA / "valid"])

@@ -10,9 +10,10 @@ from orggraph.errors import QueryError
 from orggraph.loader.load import load
 from orggraph.queries import all_queries
 
-from conftest import DATA, make_engine, require_neo4j
+from conftest import DATA, ROOT, make_engine, require_neo4j
 
 VALID = DATA / "valid"
+SEEDS = ROOT / "data" / "seeds"
 
 
 @pytest.fixture
@@ -79,6 +80,100 @@ def test_agreements_of_a_municipality_with_hosts_and_parties(graph):
     assert graph.query("agreements_of", id="sor", as_of="2020-01-01") == []
 
 
+# Two municipalities in an agreement, one of which ends (with a service) while the agreement and
+# the parties' PARTY_TO go on, as the seeds' municipalities end before their open agreements do.
+ONE_PARTY_ENDS = """
+source: tests/test_queries.py
+organisations:
+  - {id: a-kom, kind: municipality, name: A-kommune, kommunenummer: "9901"}
+  - {id: b-kom, kind: municipality, name: B-kommune, kommunenummer: "9902", valid_to: 2019-12-31}
+services:
+  - {id: s-old, name: Gammel tjeneste, valid_to: 2019-12-31}
+  - {id: s-new, name: Ny tjeneste}
+agreements:
+  - id: ab-avtale
+    name: A og B
+    kind: vertskommune
+    status: in_force
+    covers: [s-old, s-new]
+    parties:
+      - {id: b-kom, role: host}
+      - {id: a-kom, role: participant}
+"""
+
+
+def test_agreements_of_only_lists_what_exists_on_the_date(engine, tmp_path):
+    (tmp_path / "one_party_ends.yaml").write_text(ONE_PARTY_ENDS, encoding="utf-8")
+    load(engine, [tmp_path / "one_party_ends.yaml"])
+    (before,) = engine.query("agreements_of", id="a-kom", as_of="2019-06-01")
+    assert (before["parties"], before["hosts"], before["services"]) == (
+        ["A-kommune (participant)", "B-kommune (host)"], ["B-kommune"], ["Gammel tjeneste", "Ny tjeneste"])
+    (after,) = engine.query("agreements_of", id="a-kom", as_of="2021-06-01")
+    assert (after["parties"], after["hosts"], after["services"]) == (
+        ["A-kommune (participant)"], [], ["Ny tjeneste"])
+    # an organisation that has ended is party to nothing, as `node` and `Agreement.parties` say
+    assert engine.query("agreements_of", id="b-kom", as_of="2021-06-01") == []
+    assert ids(engine.query("agreements_of", id="b-kom", as_of="2019-12-31")) == ["ab-avtale"]
+
+
+def test_agreements_of_merged_municipalities_in_the_seeds(engine):
+    load(engine, [SEEDS])
+    assert len(engine.query("agreements_of", id="levanger", as_of="2017-12-31")) > 40
+    assert engine.query("agreements_of", id="levanger", as_of="2022-01-01") == []  # ended 2017-12-31
+    assert ids(engine.query("agreements_of", id="ski", as_of="2019-12-31")) == [
+        "nf-omstillingsavtale", "nf-samarbeidsavtale"]
+    assert engine.query("agreements_of", id="ski", as_of="2022-01-01") == []  # now Nordre Follo
+
+
+def test_impact_reaches_the_agreements_an_organisation_is_party_to(engine):
+    """Salangen hosts barnevern and IKT for four municipalities (seed 003): if it changes, those
+    agreements are affected, and through them the other parties, which do not end with it."""
+    load(engine, [SEEDS])
+    rows = engine.query("impact", id="salangen", steps=3, as_of="2007-06-01")
+    first = {(r["relationship"], r["id"]) for r in rows if r["depth"] == 1}
+    assert {("PARTY_TO", a) for a in ("glsi-barnevern", "glsi-ikt-drift", "glsi-kart-oppmaling",
+                                       "glsi-okonomi")} <= first
+    assert {("BELONGS_TO", "salangen-radmann"), ("BELONGS_TO", "salangen-kommunestyre")} <= first
+    second = {(r["relationship"], r["id"]) for r in rows if r["depth"] == 2}
+    assert {("PARTY_TO", "gratangen"), ("PARTY_TO", "lavangen"), ("PARTY_TO", "ibestad")} <= second
+    assert not {r["id"] for r in rows} & {"gratangen-radmann", "gratangen-kommunestyre"}  # parties go on
+    assert max(r["depth"] for r in engine.query("impact", id="salangen", steps=1, as_of="2007-06-01")) == 1
+
+
+# A company two municipalities own through one agreement, itself party to another agreement.
+COMPANY = """
+source: tests/test_queries.py
+organisations:
+  - {id: a-kom, kind: municipality, name: A-kommune}
+  - {id: b-kom, kind: municipality, name: B-kommune}
+  - {id: ab-iks, kind: iks, name: AB IKS}
+agreements:
+  - id: ab-selskapsavtale
+    name: Selskapsavtale for AB IKS
+    kind: iks
+    status: in_force
+    establishes: [ab-iks]
+    parties: [{id: a-kom, role: participant}, {id: b-kom, role: participant}]
+  - id: iks-innkjop
+    name: Innkjøpsavtale
+    kind: other
+    status: in_force
+    parties: [{id: ab-iks, role: participant}]
+"""
+
+
+def test_an_agreement_that_ends_reaches_the_agreements_of_what_it_set_up(engine, tmp_path):
+    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
+    load(engine, [tmp_path / "company.yaml"])
+    rows = {r["id"]: r for r in engine.query("withdrawal", organisation="a-kom", agreement="ab-selskapsavtale",
+                                              as_of="2024-01-01")}
+    assert rows["ab-selskapsavtale"]["effect"] == "cannot continue as it is: only 1 party is left"
+    assert rows["ab-iks"]["effect"] == "set up by the agreement: ends with it"
+    assert (rows["iks-innkjop"]["depth"], rows["iks-innkjop"]["via"], rows["iks-innkjop"]["effect"]) == (
+        3, "ab-iks", "one of its parties ends")
+    assert rows["b-kom"]["effect"] == "party: loses what the agreement gives it"
+
+
 def test_municipalities_before_and_after_a_merger(graph):
     before = graph.query("municipalities", as_of="2019-12-31")
     after = graph.query("municipalities", as_of=dt.date(2020, 1, 1))
@@ -140,6 +235,7 @@ def test_user_text_never_becomes_query_text(graph):
 CASES = [
     ("impact", {"id": "barnevern", "steps": 3, "as_of": "2016-01-01"}),
     ("impact", {"id": "fjordvik", "steps": 2, "as_of": "2022-01-01"}),
+    ("impact", {"id": "nord", "steps": 3, "as_of": "2016-06-01"}),  # through the agreements it is party to
     ("withdrawal", {"organisation": "sor", "agreement": "barnevern-avtale", "as_of": "2016-01-01"}),
     ("agreement_parties", {"id": "ikt-avtale", "as_of": "2017-01-01"}),
     ("connection", {"from_id": "natt", "to_id": "radhuset", "as_of": "2022-01-01"}),

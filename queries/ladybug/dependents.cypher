@@ -7,7 +7,7 @@ WHERE x.id = cause
 RETURN cause AS via, label(r) AS relationship, a.id AS id, labels(a) AS type, coalesce(a.name, a.title) AS name
 UNION ALL
 UNWIND $ids AS cause
-MATCH (x)-[r:ESTABLISHES]->(a)
+MATCH (x)-[r:ESTABLISHES|PARTY_TO]->(a)
 WHERE x.id = cause
   AND (r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)
   AND (a.valid_from IS NULL OR a.valid_from <= $as_of) AND (a.valid_to IS NULL OR a.valid_to >= $as_of)

@@ -61,6 +61,13 @@ def gql(client, query: str, variables: dict | None = None, **kwargs: Any) -> dic
     return body["data"]
 
 
+def unanswered(body: dict) -> bool:
+    """No root field answered: data is absent (the request could not run) or every field is null
+    (each refused: mutations are nullable, so a refused one does not null its siblings)."""
+    data = body.get("data")
+    return data is None or all(value is None for value in data.values())
+
+
 def gql_errors(client, query: str, variables: dict | None = None) -> list[dict]:
     response = client.post("/graphql", json={"query": query, "variables": variables or {}})
     body = response.json()

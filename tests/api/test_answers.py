@@ -151,3 +151,47 @@ def test_bad_input_is_an_error_with_a_path(asgi):
     assert errors[0]["path"] == ["subordinates"]
     errors = gql_errors(asgi, '{ municipalities(asOf: "2020-13-45") { id } }')
     assert "Date" in errors[0]["message"] or "date" in errors[0]["message"]
+
+
+def test_bad_dates_are_errors_with_their_location(asgi):
+    """A Date or DateTime written in the document that is not one points at itself, as a bad Int
+    does: in a root argument, in mutation input, in a variable."""
+    cases = [
+        ('{ b: units(asOf: "2017-02-30") { totalCount } }', {}, (1, 18),
+         'Value cannot represent a Date: "2017-02-30". day is out of range for month'),
+        ('{ auditLog(since: "yesterday") { at } }', {}, (1, 19), 'Value cannot represent a DateTime: "yesterday".'),
+        ('mutation {\n  createUnit(input: {id: "x", name: "X", kind: "team", source: "s",\n'
+         '    validFrom: "2020-13-01"}) { id } }', {}, (3, 16), 'Value cannot represent a Date: "2020-13-01".'),
+        ('{ units(asOf: 20200101) { totalCount } }', {}, (1, 15), "Expected a string"),
+        ('query($d: Date) { units(asOf: $d) { totalCount } }', {"d": "2017-02-30"}, (1, 7),
+         "Variable '$d' has invalid value"),
+        ('{ units(first: "a") { totalCount } }', {}, (1, 16), "Int cannot represent"),  # as the built-ins
+    ]
+    for query, variables, (line, column), message in cases:
+        (error,) = gql_errors(asgi, query, variables)
+        assert error["locations"] == [{"line": line, "column": column}], (query, error)
+        assert message in error["message"], (query, error)
+
+
+MERGER = """query($day: Date) { node(id: "sammenslaing", asOf: $day) { ... on ChangeEvent {
+  predecessors { node { id ... on Organisation { kommunenummer headedBy { node { id } } } } }
+  successors { node { id ... on Organisation { kommunenummer headedBy { node { id } } } } }
+  predecessorsConnection { totalCount } } } }"""
+
+
+def test_a_change_event_shows_what_it_ended_and_what_it_began_at_once(asgi):
+    """Predecessors are read on the day before the event, successors on its date, whatever the
+    request's date: the two never exist on one day."""
+    def org(node_id: str, number: str, *heads: str) -> dict:  # as it was on the day it is read on
+        return {"node": {"id": node_id, "kommunenummer": number, "headedBy": [{"node": {"id": h}} for h in heads]}}
+    whole = {"predecessors": [org("nord", "1901", "radmann-nord"), org("sor", "1902")],
+             "successors": [org("fjordvik", "5401", "kommunedirektor")], "predecessorsConnection": {"totalCount": 2}}
+    for day in ("2019-12-31", "2020-01-01", "2010-01-01", "2024-06-01"):
+        assert gql(asgi, MERGER, {"day": day})["node"] == whole, day
+    during = gql(asgi, '{ changes(during: {start: "2019-12-31", end: "2020-01-01"}) { nodes { '
+                       'predecessors { node { id } } successors { node { id } } } } }')
+    assert during["changes"]["nodes"] == [{"predecessors": [{"node": {"id": "nord"}}, {"node": {"id": "sor"}}],
+                                           "successors": [{"node": {"id": "fjordvik"}}]}]
+    # the other way round, the organisations answer on the request's date as before
+    assert gql(asgi, '{ node(id: "nord", asOf: "2019-12-31") { ... on Organisation { endedBy { node { id } } } } }'
+               )["node"] == {"endedBy": [{"node": {"id": "sammenslaing"}}]}

@@ -8,9 +8,12 @@ import pytest
 from apiutil import AsgiClient
 
 from orggraph.api import create_app
+from orggraph.api.naming import plural
 from orggraph.loader.load import load
+from orggraph.schema.model import NODES
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "valid"
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 
 
 @pytest.fixture
@@ -45,8 +48,11 @@ def test_other_kinds_and_formats(client):
     assert dot.status_code == 200 and "Kommunedirektørens ledergruppe" in dot.text
     diff = client.get("/charts/diff/fjordvik.svg?from=2019-12-31&to=2020-01-01")
     assert diff.status_code == 200 and "<svg" in diff.text
+    # a meeting place has no chart of its own: it is on the map of the organisation it belongs to
     forum_url = _graphql(client, '{ node(id: "ledergruppe", asOf: "2022-01-01") { chartUrl(format: "png") } }')
-    assert forum_url["node"]["chartUrl"].startswith("/charts/forums/ledergruppe.png")
+    assert forum_url["node"]["chartUrl"] == "/charts/forums/fjordvik.png?asOf=2022-01-01"
+    forums = client.get(forum_url["node"]["chartUrl"])
+    assert forums.status_code == 200 and forums.content[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_chart_errors_are_clear(client):
@@ -60,3 +66,35 @@ def test_chart_errors_are_clear(client):
     assert error["path"] == ["node", "chartUrl"]
     early = client.get("/charts/org/helse.svg?asOf=2010-01-01")
     assert early.status_code == 400 and "not valid on 2010-01-01" in early.json()["error"]
+
+
+@pytest.fixture
+def seeded(engine):
+    load(engine, [SEEDS])
+    yield AsgiClient(create_app(engine))
+
+
+# Every node of the seeds, ever: a list `during` all time gives nodes not valid on its asOf too.
+EVERY_NODE = "{ " + " ".join(
+    f'{plural(n.label)}(first: 500, asOf: "2017-01-01", during: {{start: "1900-01-01", end: "2100-12-31"}}) '
+    '{ nodes { __typename id chartUrl(format: "dot") } }' for n in NODES) + " }"
+
+
+def test_every_chart_url_on_the_seeds_answers(seeded):
+    data = _graphql(seeded, EVERY_NODE)
+    nodes = [node for field in data.values() for node in field["nodes"]]
+    linked = {n["__typename"] for n in nodes if n["chartUrl"]}
+    assert linked == {"Organisation", "Unit", "Agreement", "Service", "System", "MeetingPlace"}
+    assert all(n["chartUrl"] is None for n in nodes
+               if n["__typename"] in ("Person", "Post", "Site", "Decision", "ChangeEvent")), nodes
+    urls = sorted({n["chartUrl"] for n in nodes if n["chartUrl"]})
+    assert len(urls) > 100
+    failed = {}
+    for url in urls:
+        response = seeded.get(url)
+        if response.status_code != 200:
+            failed[url] = response.text[:200]
+    assert not failed, failed
+    # a meeting place links the map of the organisation it belongs to, which shows it
+    forum = seeded.get(next(n["chartUrl"] for n in nodes if n["id"] == "salangen-formannskap"))
+    assert "salangen-formannskap" in forum.text

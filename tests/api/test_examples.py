@@ -6,8 +6,16 @@ import pytest
 from apiutil import EXAMPLES, asgi, gql, graph  # noqa: F401 (fixtures)
 
 ALL = sorted(EXAMPLES.glob("*.graphql"))
-SEEDED = [f for f in ALL if f.read_text(encoding="utf-8").startswith("# dataset: data/seeds")]
-FILES = [f for f in ALL if f not in SEEDED]  # these run on tests/data/valid
+
+
+def dataset(path) -> str | None:
+    """What the example runs on, from its first line `# dataset: …` (a reader loads that to try it)."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    return first.removeprefix("# dataset:").strip() if first.startswith("# dataset:") else None
+
+
+SEEDED = [f for f in ALL if dataset(f) == "data/seeds"]
+FILES = [f for f in ALL if dataset(f) == "tests/data/valid"]
 
 
 def expect_01(data):
@@ -77,6 +85,8 @@ def expect_09(data):
 
 def test_there_are_numbered_examples():
     assert len(ALL) >= 6 and len(SEEDED) >= 3
+    # each names its dataset: on the other one it answers, silently, nothing
+    assert {f.name: dataset(f) for f in ALL if f not in SEEDED + FILES} == {}
     assert [f.name[:3] for f in ALL] == [f"{i:02d}_" for i in range(1, len(ALL) + 1)]
 
 

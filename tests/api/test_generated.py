@@ -32,6 +32,24 @@ def test_private_properties_are_nullable_and_say_who_may_see_them():
     assert "name: String!" in person
 
 
+def test_every_stated_default_is_the_real_one():
+    """An argument whose description names its default (`first`: "default 50") has that default."""
+    import re
+
+    from graphql import GraphQLObjectType
+
+    from orggraph.api.schema import get_schema
+    checked = 0
+    for type_ in get_schema()._schema.type_map.values():
+        for name, field in type_.fields.items() if isinstance(type_, GraphQLObjectType) else ():
+            for arg_name, arg in field.args.items():
+                stated = re.search(r"default (\d+)", arg.description or "")
+                if stated:
+                    assert int(stated.group(1)) == arg.default_value, (type_.name, name, arg_name, arg.description)
+                    checked += 1
+    assert checked > 20
+
+
 def test_every_relationship_has_a_field_each_way():
     text = sdl()
     types = build_schema(text).type_map

@@ -21,6 +21,25 @@ def test_impact_lists_what_an_ending_reaches(asgi):
     assert {"Nordøy", "Sørå", "IKT-samarbeid"} <= names
 
 
+def test_impact_of_a_municipality_reaches_its_agreements(asgi):
+    data = gql(asgi, '{ impact(id: "nord", asOf: "2016-06-01") { depth id relationship via } }')
+    rows = {(a["depth"], a["id"], a["relationship"], a["via"]) for a in data["impact"]}
+    # it hosts barnevern and is a partial party to IKT: both are affected, and their other party
+    assert {(1, "barnevern-avtale", "PARTY_TO", "nord"), (1, "ikt-avtale", "PARTY_TO", "nord"),
+            (1, "nord-helse", "PART_OF", "nord"), (2, "sor", "PARTY_TO", "barnevern-avtale")} <= rows
+    assert not {a["id"] for a in data["impact"]} & {"radmann-sor", "fjordvik"}  # Sørå goes on
+
+
+def test_a_refused_withdrawal_leaves_the_other_answers(asgi):
+    response = asgi.post("/graphql", json={"query": '{ a: node(id: "nord", asOf: "2016-06-01") { id } '
+                                                    'w: withdrawal(organisationId: "fjordvik", agreementId: '
+                                                    '"barnevern-avtale", asOf: "2016-06-01") { id } }'})
+    body = response.json()
+    assert body["data"] == {"a": {"id": "nord"}, "w": None}, body
+    (error,) = body["errors"]
+    assert error["path"] == ["w"] and "'fjordvik' is not a party to agreement 'barnevern-avtale'" in error["message"]
+
+
 def test_connection_between_two_nodes(asgi):
     data = gql(asgi, '{ connection(fromId: "natt", toId: "radhuset", asOf: "2022-01-01") '
                      '{ step via relationship id name } }')
