@@ -11,7 +11,7 @@ from orggraph.schema import NODES
 from orggraph.interpreter import collector_paused
 from .items import Parsed, RelItem
 from .problems import ValidationFailed
-from .read import display_name, find_files, read_all
+from .read import read_all
 from .stored import context, held
 from .validate import Known, validate
 from .write import LoadReport, Progress, any_node_statement, plan_size, write_items
@@ -74,18 +74,13 @@ class Loaded(LoadReport):
     removed: list[str] = field(default_factory=list)  # the ids of the removed_nodes
 
 
-def _files(paths: list[Path], datasets: list[str]) -> dict[str, str]:
-    """Each dataset's file: read_all names them in file order, one a file unless some repeat."""
-    files = [display_name(p) for p in find_files(paths)]
-    return dict(zip(datasets, files)) if len(files) == len(datasets) else {}
-
-
 def check(paths: list[Path], engine: Engine | None = None,
           start_progress: Callable[[int], Progress] | None = None) -> Checked:
     """Parse and validate; raises ValidationFailed listing every problem at once. `start_progress`
     is told the kilobytes to read, then each file's as it is read."""
     with collector_paused():
-        parsed, datasets = read_all(paths, start_progress)
+        parsed, files = read_all(paths, start_progress)  # each dataset's file
+        datasets = list(files)
         # nothing to look up in an empty graph (a first load): skip the id look-ups and the scans
         graph = engine if engine is not None and not is_empty(engine) else None
         lookup, stored, found = None, None, None
@@ -93,7 +88,7 @@ def check(paths: list[Path], engine: Engine | None = None,
             every: dict[str, str | None] = {}
             lookup = graph_lookup(graph, every)
             stored = context(graph, parsed, datasets)
-            found = held(graph, parsed, datasets, lookup, every, _files(paths, datasets))
+            found = held(graph, parsed, datasets, lookup, every, files)
         problems = validate(parsed, lookup, stored, found)
         if problems:
             raise ValidationFailed(problems)

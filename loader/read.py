@@ -188,8 +188,8 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
 
 
 def read_all(paths: list[Path], start_progress: Callable[[int], Callable[[int], None]] | None = None
-             ) -> tuple[Parsed, list[str]]:
-    """Parse every file; returns everything found and the dataset names, in file order.
+             ) -> tuple[Parsed, dict[str, str]]:
+    """Parse every file; returns everything found and each dataset's file, in file order.
     `start_progress` is told the kilobytes to read, then each file's once it is read."""
     merged, datasets = Parsed(), {}
     files = find_files(paths)
@@ -205,12 +205,12 @@ def read_all(paths: list[Path], start_progress: Callable[[int], Callable[[int], 
                 else (path.stem, Parsed(problems=problems))
         if dataset in datasets:
             parsed.problems.append(Problem(Location(name, 1), "dataset",
-                                           f"dataset {dataset!r} is also {datasets[dataset]}; give each "
+                                           f"dataset {dataset!r} is also in {datasets[dataset]}; give each "
                                            "file its own `dataset:` name"))
-        datasets.setdefault(dataset, f"in {name}")
+        datasets.setdefault(dataset, name)
         merged.nodes += parsed.nodes
         merged.rels += parsed.rels
         merged.problems += parsed.problems
         if advance:
             advance(size)
-    return merged, list(datasets)
+    return merged, datasets
