@@ -191,6 +191,9 @@ def update_node(engine: Engine, label: str, node_id: str, fields: dict[str, Any]
     reader = TxReader(engine, tx)
     stored = _stored_node(reader, label, node_id)
     merged = _editable(stored)
+    starts_on = NODE_BY_LABEL[label].starts_on
+    if starts_on in fields and "valid_from" not in fields and merged.get("valid_from") == merged.get(starts_on):
+        merged.pop("valid_from", None)  # it was derived from that date: derive it again
     for name, value in fields.items():
         if value is None:
             merged.pop(name, None)  # cleared: a required field is then reported missing
@@ -198,8 +201,8 @@ def update_node(engine: Engine, label: str, node_id: str, fields: dict[str, Any]
             merged[name] = value
     merged["id"] = node_id
     item, problems = _node_item(label, merged)
-    period = ("valid_from", "valid_to")
-    rels = rels_of(reader, label, node_id) if any(name in fields for name in period) else []
+    period = ("valid_from", "valid_to", starts_on)
+    rels = rels_of(reader, label, node_id) if any(name in fields for name in period if name) else []
     check(Parsed(nodes=[stored], rels=rels),
           Parsed(nodes=[item] if item else [], rels=rels, problems=problems), reader)
     assert item is not None

@@ -40,6 +40,8 @@ def collect(engine: Engine, as_of: dt.date | None = None) -> dict[str, dict[str,
                 continue
             kept.add(row["id"])
             entry = {k: v for k, v in row.items() if v is not None and k not in LOADER_SET}
+            if node.starts_on and "valid_from" in entry and entry["valid_from"] == entry.get(node.starts_on):
+                del entry["valid_from"]  # the loader derives it again
             out[row.get("dataset") or "exported"][node.section].append(entry)
     for rel in RELS:
         columns = ", ".join(f"r.{p.name} AS {p.name}" for p in rel.all_props)

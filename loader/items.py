@@ -85,8 +85,9 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if not isinstance(value, str):
                 hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
                 return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
-            if prop.required and not value.strip():  # a required text says something
-                return None, "must not be empty" + (" (it is only spaces)" if value else "")
+            if not value.strip():  # a required text says something; an optional blank one is absent
+                return (None, "must not be empty" + (" (it is only spaces)" if value else "")) if prop.required \
+                    else (None, None)
             # short clean text, nearly all of it, needs no closer look
             if len(value) > _SHORTEST_LIMIT or _BAD_CHAR.search(value):
                 problem = text_problem(value, prop.name)
@@ -215,6 +216,8 @@ class DocumentParser:
                              + _suggest(name, allowed))
         props.setdefault("source", self.default_source)
         props["dataset"] = self.dataset
+        if node_type.starts_on and props.get("valid_from") is None:
+            props["valid_from"] = props.get(node_type.starts_on)
         # a given but invalid value is reported already; an explicit null counts as missing
         for name in required:
             if props.get(name) is None and item.get(name) is None:
@@ -315,6 +318,11 @@ def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str,
     dataset = doc.get("dataset", default_dataset)
     parser = DocumentParser(file, str(dataset), doc.get("source"))
     lines = getattr(doc, "key_lines", {})
+    if not set(doc) - {"source", "description"}:  # as empty as an empty file, and as destructive
+        parser.problem(1, "", f"YAML: the file has no sections (units:, posts:, ...), so loading it would "
+                       f"remove every node of dataset {default_dataset!r}; to empty it on purpose, "
+                       f"say so with `dataset: {default_dataset}`")
+        return default_dataset, parser.out
     for key in ("dataset", "source"):
         if key in doc and not isinstance(doc[key], str):
             parser.problem(lines.get(key, 1), key, f"must be text, got {doc[key]!r}")

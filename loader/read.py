@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator
 
-from orggraph.errors import OrggraphError
+from orggraph.errors import UsageError
 from orggraph.schema import NODE_BY_SECTION
 
 from .items import DocumentParser, Parsed, known_fields, parse_yaml_document, unknown_field
@@ -33,11 +33,11 @@ def find_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found = [path]
         else:
-            raise OrggraphError(f"{path}: no such file or directory")
+            raise UsageError(f"{path}: no such file or directory")
         for file in found:
             files.setdefault(file.resolve(), file)
     if not files:
-        raise OrggraphError("no .yaml, .yml or .csv files in " + ", ".join(map(str, paths)))
+        raise UsageError("no .yaml, .yml or .csv files in " + ", ".join(map(str, paths)))
     return list(files.values())
 
 

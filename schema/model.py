@@ -58,6 +58,10 @@ class NodeType:
     section: str  # the YAML list that holds items of this type
     doc: str
     props: tuple[Prop, ...]
+    # A date property the node's period starts on when it states no valid_from (a decision
+    # exists from the day it was made): the loader stores it as valid_from, so every as-of
+    # query treats it like any other start, and export leaves it out again.
+    starts_on: str | None = None
 
     @cached_property  # asked for every field of every row a load reads: computed once
     def all_props(self) -> tuple[Prop, ...]:
@@ -150,10 +154,10 @@ NODES: tuple[NodeType, ...] = (
             "leader_group", "professional_team", "task_team", "network", "steering_group",
             "project_group", "council", "committee", "board", "working_committee", "other")),
         Prop("frequency", STRING, doc="as written, e.g. 'to ganger i året'"),
-        Prop("meetings_per_year", FLOAT),
+        Prop("meetings_per_year", FLOAT, minimum=0),
         Prop("mandate", STRING),
         Prop("authority", STRING, doc="decision authority (myndighet)"),
-        Prop("seats", INT),
+        Prop("seats", INT, minimum=0),
         Prop("status", STRING, choices=("proposed", "active", "ended"),
              doc="proposed forums are not yet decided"),
         DESCRIPTION)),
@@ -166,7 +170,7 @@ NODES: tuple[NodeType, ...] = (
         Prop("status", STRING, required=True, choices=("proposed", "decided", "in_force", "ended")),
         Prop("legal_basis", STRING, doc="e.g. 'kommuneloven 1992 § 28-1b'"),
         FTE,
-        Prop("funding_tkr", FLOAT, doc="funding in thousand NOK"),
+        Prop("funding_tkr", FLOAT, doc="funding in thousand NOK", minimum=0),
         Prop("funding_note", STRING),
         DESCRIPTION)),
     NodeType("Service", "services", "A service delivered to inhabitants or to the organisation.", (
@@ -181,7 +185,7 @@ NODES: tuple[NodeType, ...] = (
         Prop("outcome", STRING, choices=("adopted", "rejected", "postponed", "referred", "noted")),
         Prop("vote", STRING, doc="as recorded, e.g. 'enstemmig' or '27 mot 8'"),
         Prop("conditions", STRING),
-        DESCRIPTION)),
+        DESCRIPTION), starts_on="date"),
     NodeType("ChangeEvent", "changes", "A merger, split or other change of municipalities.", (
         Prop("kind", STRING, required=True, choices=("merger", "split", "boundary", "renaming", "renumbering")),
         Prop("name", STRING),
@@ -211,7 +215,7 @@ RELS: tuple[RelType, ...] = (
             ("Person", "Post", "Organisation", "Unit"), ("MeetingPlace", "Organisation"),
             key="member_of", reverse_key="members",
             props=(Prop("role", STRING, doc="e.g. leder, medlem, sekretær, referent, observatør"),
-                   Prop("seats", INT))),
+                   Prop("seats", INT, minimum=0))),
     RelType("BASED_AT", "Where a unit or meeting place is based or meets.",
             ("Unit", "MeetingPlace", "Organisation"), ("Site", "Organisation"), key="based_at"),
     RelType("LOCATED_IN", "The municipality a site lies in.", ("Site",), ("Organisation",),
@@ -228,7 +232,7 @@ RELS: tuple[RelType, ...] = (
             key="delivers"),
     RelType("FUNDS", "Funding of an agreement, project or body.", ("Organisation",),
             ("Agreement", "Organisation", "Unit"), key="funds",
-            props=(Prop("amount_tkr", FLOAT), Prop("note", STRING))),
+            props=(Prop("amount_tkr", FLOAT, minimum=0), Prop("note", STRING))),
     RelType("MADE_BY", "The body that made a decision.", ("Decision",),
             ("MeetingPlace", "Organisation"), key="made_by"),
     RelType("CONCERNS", "What a decision decided about.", ("Decision",), ANY_THING, key="concerns"),

@@ -55,3 +55,21 @@ def test_export_refuses_a_folder_it_would_not_load_back_from(engine, tmp_path):
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     with pytest.raises(UsageError, match="is a file"):
         export(engine, tmp_path / "a-file")
+
+
+def test_a_decision_starts_on_its_date_and_the_export_says_so_once(engine, tmp_path):
+    """The loader gives a decision without a period its date as start; the export leaves that start
+    out again (loading derives it), but keeps one stated apart from the date."""
+    load(engine, [DATA / "valid"])
+    day = __import__("datetime").date
+    assert engine.read("MATCH (d:Decision {id: 'vedtak-nord'}) RETURN d.valid_from AS v") == [
+        {"v": day(2014, 6, 19)}]
+
+    def exported() -> dict:
+        export(engine, tmp_path / "backup")
+        doc = yaml.safe_load((tmp_path / "backup" / "fjordvik.yaml").read_text(encoding="utf-8"))
+        return next(d for d in doc["decisions"] if d["id"] == "vedtak-nord")
+    assert "valid_from" not in exported() and exported()["date"] == day(2014, 6, 19)
+    engine.write(lambda tx: tx.run("MATCH (d:Decision {id: $id}) SET d.valid_from = $day",
+                                   {"id": "vedtak-nord", "day": day(2014, 1, 1)}))
+    assert exported()["valid_from"] == day(2014, 1, 1)

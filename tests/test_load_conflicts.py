@@ -164,7 +164,7 @@ def test_the_commands_say_what_is_refused_and_what_goes(cli_env, tmp_path):
         result = run(*command.split(), "zz.yaml")
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert f"zz.yaml:3 [id]: duplicate id 'levanger': dataset '{ISK}' has it" in result.stderr
-    (tmp_path / "seeds" / "002_nye_sandefjord.yaml").write_text("source: s\n", encoding="utf-8")
+    (tmp_path / "seeds" / "002_nye_sandefjord.yaml").write_text("dataset: 002_nye_sandefjord\nsource: s\n", encoding="utf-8")
     result = run("validate", "--against-db", "seeds")
     assert result.returncode == 0, result.stderr
     assert re.search(r"a load would remove \d+ nodes no longer listed: andebu, [-a-z0-9, ]+ and \d+ more",

@@ -80,6 +80,25 @@ def test_every_node_type_can_be_created_updated_and_ended(secured_asgi):
         assert ended[f"end{label}"] == {"validFrom": "2024-01-01", "validTo": "2024-12-31"}
 
 
+def test_a_decision_starts_on_its_date_unless_told_otherwise(secured_asgi):
+    """Created with a date and no validFrom, a decision is valid from its date; moving the date moves
+    that start along, but not a start given on its own; the date cannot fall after the decision's end."""
+    create = "mutation($i: CreateDecisionInput!) { createDecision(input: $i) { validFrom } }"
+    update = "mutation($i: UpdateDecisionInput!) { updateDecision(input: $i) { date validFrom } }"
+    assert write(secured_asgi, create, {"i": {"id": "v1", "title": "T", "date": "2024-03-05", "source": "s"}}
+                 ) == {"createDecision": {"validFrom": "2024-03-05"}}
+    assert write(secured_asgi, update, {"i": {"id": "v1", "date": "2024-04-01", "source": "s"}}
+                 ) == {"updateDecision": {"date": "2024-04-01", "validFrom": "2024-04-01"}}
+    write(secured_asgi, create, {"i": {"id": "v2", "title": "T", "date": "2024-03-05", "validFrom": "2024-01-01",
+                                       "source": "s"}})
+    assert write(secured_asgi, update, {"i": {"id": "v2", "date": "2024-04-01", "source": "s"}}
+                 ) == {"updateDecision": {"date": "2024-04-01", "validFrom": "2024-01-01"}}
+    write(secured_asgi, "mutation($i: EndInput!) { endDecision(input: $i) { id } }",
+          {"i": {"id": "v1", "validTo": "2024-06-30", "source": "s"}})
+    assert problems(secured_asgi, update, {"i": {"id": "v1", "date": "2024-07-01", "source": "s"}}) == [
+        ("input.validTo", "[input.validTo] period ends (2024-06-30) before it starts (2024-07-01)")]
+
+
 def test_problems_come_back_per_field_and_nothing_is_written(secured, tmp_path):
     bad = {"id": "kveld", "name": "Kveld", "kind": "squad", "validFrom": "2024-01-01",
            "validTo": "2023-12-31", "source": "s"}
