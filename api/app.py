@@ -63,9 +63,12 @@ def _media_type(request: Request) -> str | None:
     return None
 
 
+READS = ("GET", "HEAD")  # Starlette routes HEAD to a GET route: answer it as that GET would
+
+
 def _wants_ide(request: Request) -> bool:
     accept = request.headers.get("accept", "")
-    return request.method == "GET" and "text/html" in accept and "query" not in request.query_params
+    return request.method in READS and "text/html" in accept and "query" not in request.query_params
 
 
 def _request_error(message: str, status: int, media: str, headers: dict | None = None) -> Response:
@@ -129,7 +132,7 @@ def _has_surrogate(value: Any) -> bool:
 
 
 async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, str | None]:
-    if request.method == "GET":
+    if request.method in READS:
         raw = dict(request.query_params)
     else:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -148,13 +151,13 @@ async def _params(request: Request, limits: Limits) -> tuple[str, dict | None, s
             raise _BadRequest("variables must be a JSON object") from None
     if variables is not None and not isinstance(variables, dict):
         raise _BadRequest("variables must be a JSON object")
-    if request.method == "GET" and variables and _has_surrogate(variables):
+    if request.method in READS and variables and _has_surrogate(variables):
         raise _BadRequest("variables hold a \\uD800-\\uDFFF escape that is half a surrogate pair, "
                           "not a character")
     if operation is not None and not isinstance(operation, str):
         raise _BadRequest("operationName must be a string")
     extensions = raw.get("extensions")
-    if isinstance(extensions, str) and request.method == "GET":
+    if isinstance(extensions, str) and request.method in READS:
         try:
             extensions = json.loads(extensions) if extensions else None
         except ValueError:
@@ -228,7 +231,7 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
         try:
             query, variables, operation = await _params(request, limits)
             document = limits_module.parse_within(query, limits)
-            if request.method == "GET":
+            if request.method in READS:
                 _only_queries_via_get(document, operation)
             if document is not None:
                 try:

@@ -120,7 +120,7 @@ class AuditEntry:
 
 
 async def audit_log(info: Info, since: Optional[dt.datetime] = None, actor: Optional[str] = None,
-                    first: int = DEFAULT_FIRST) -> List[AuditEntry]:
+                    first: int = DEFAULT_FIRST) -> Optional[List[AuditEntry]]:
     """Committed writes, newest first (editors only). `since` without a time zone means UTC."""
     require_editor(info.context.principal, "auditLog")
     if not 0 <= first <= MAX_FIRST:

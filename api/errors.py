@@ -55,10 +55,29 @@ def is_client_error(error: GraphQLError) -> bool:
                                                      QueryTimeout, GraphQLError))
 
 
+class NotFound(BadInput):
+    """An id the graph has never held, on any date (one it held on other dates answers empty)."""
+
+
+def _code(error: GraphQLError) -> str:
+    """extensions.code for a client error, so clients can tell kinds apart without reading text."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        # graphql-core's own: a document that does not parse, or does not fit the schema
+        return "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, NotFound):
+        return "NOT_FOUND"
+    if isinstance(original, QueryTimeout):
+        return "TIMEOUT"
+    return "BAD_USER_INPUT"
+
+
 def _expand(error: GraphQLError) -> list[GraphQLError]:
-    """One GraphQL error per problem of an InvalidWrite; other errors as they are."""
+    """One GraphQL error per problem of an InvalidWrite; other errors as they are, with a code."""
     original = error.original_error
     if not isinstance(original, InvalidWrite):
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": _code(error)}
         return [error]
     return [GraphQLError(f"[{field}] {message}" if field else message, nodes=error.nodes,
                          source=error.source, positions=error.positions, path=error.path,

@@ -10,6 +10,8 @@ startsWith isNull` (and `ignoreCase`), numbers and dates `eq ne in gt gte lt lte
 booleans `eq isNull`; `AND`, `OR` (lists) and `NOT` combine them. Property names come
 from the model, never from the client; every value travels as a parameter.
 A null operand (`eq: null`) means "no condition"; ask `isNull` for missing values.
+`ne` also matches nodes without the property (not this value, nor any), and `OR: []`, like
+`in: []`, matches nothing.
 """
 import datetime as dt
 import sys
@@ -138,8 +140,8 @@ class Compiler:
             parts.append(Compiler(_PROPS[label], var, self.params).condition(where.node))
         if where.and_:
             parts += [self.condition(w) for w in where.and_]
-        if where.or_:
-            parts.append("(" + " OR ".join(self.condition(w) for w in where.or_) + ")")
+        if where.or_ is not None:  # none of no alternatives holds, as nothing is `in: []`
+            parts.append("(" + " OR ".join(self.condition(w) for w in where.or_) + ")" if where.or_ else "false")
         if where.not_ is not None:
             parts.append(f"NOT {self.condition(where.not_)}")
         return "(" + " AND ".join(parts) + ")" if parts else "true"
@@ -158,6 +160,9 @@ class Compiler:
             elif op in ("contains", "starts_with") and value == "":
                 # every text holds the empty text; LadybugDB's CONTAINS '' is false, Neo4j's true
                 out.append(f"{self.var}.{prop} IS NOT NULL")
+            elif op == "ne":  # "not this value" includes having none: Cypher's <> alone drops nulls
+                out.append(f"({self.var}.{prop} IS NULL OR {ref} <> {'toLower(' if folded else ''}"
+                           f"{self.param(value)}{')' if folded else ''})")
             elif folded and op == "in_":  # LadybugDB takes no parameters inside list comprehensions
                 out.append("(" + " OR ".join(f"{ref} = toLower({self.param(v)})" for v in value) + ")")
             else:

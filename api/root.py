@@ -17,7 +17,7 @@ from orggraph.schema.model import NODE_BY_LABEL, NODES, NodeType
 
 from . import loaders
 from .audit import audit_log
-from .errors import BadInput
+from .errors import BadInput, NotFound
 from .filters import WHERE, compile_where
 from .loaders import valid
 from .naming import plural
@@ -86,7 +86,7 @@ def _list_field(node: NodeType) -> Any:
     async def resolve(info: Info, where: Optional[where_cls] = None,  # type: ignore[valid-type]
                       order_by: OrderBy = OrderBy.NAME, first: First = 50,
                       after: Optional[str] = None, as_of: AsOf = None,
-                      during: Optional[During] = None) -> Connection[node_cls]:  # type: ignore[valid-type]
+                      during: Optional[During] = None) -> Optional[Connection[node_cls]]:  # type: ignore[valid-type]
         day = info.context.as_of(as_of)
         condition, params = compile_where(node.label, where)
         period = valid("n")
@@ -139,6 +139,21 @@ def _list_field(node: NodeType) -> Any:
                             description=f"{node.label}s valid on the date, filtered, ordered and paged.")
 
 
+async def _known(info: Info, rows: list, **ids: str) -> list:
+    """`rows`, unless they are empty because an id names nothing in the graph on any date: that is a
+    mistake the client should hear about (NOT_FOUND at the field's path), not an empty answer.
+    Only empty answers pay for the look-up."""
+    if rows:
+        return rows
+    gate = info.context.gate
+    found = {row["node"]["id"] for cypher in loaders.nodes_by_id(gate.engine.dialect)
+             for row in await gate.read(cypher, {"ids": list(ids.values())})}
+    for argument, node_id in ids.items():
+        if node_id not in found:
+            raise NotFound(f"{argument}: no node has id {node_id!r}")
+    return rows
+
+
 async def node(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[Node]:
     """Any node by id, if it is valid on the date."""
     day = info.context.as_of(as_of)
@@ -146,27 +161,29 @@ async def node(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[No
     return build_node(row, day) if row else None
 
 
-async def chain_of_command(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[ChainLink]:
+async def chain_of_command(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[List[ChainLink]]:
     """Upward from a post or unit, nearest first, each level with its head and holder."""
     day = info.context.as_of(as_of)
-    return rows_as(ChainLink, await info.context.gate.query("chain_of_command", id=id, as_of=day), day)
+    rows = await info.context.gate.query("chain_of_command", id=id, as_of=day)
+    return rows_as(ChainLink, await _known(info, rows, id=id), day)
 
 
 async def subordinates(info: Info, id: strawberry.ID, depth: int = 3, include_dotted: bool = False,
-                       as_of: AsOf = None) -> List[Subordinate]:
+                       as_of: AsOf = None) -> Optional[List[Subordinate]]:
     """Everything below a post or unit in the line of command, level by level."""
     check_depth("depth", depth)
     day = info.context.as_of(as_of)
     rows = await info.context.gate.query("subordinates", id=id, depth=depth, as_of=day,
                                          include_dotted=include_dotted)
-    return rows_as(Subordinate, rows, day)
+    return rows_as(Subordinate, await _known(info, rows, id=id), day)
 
 
-async def within(info: Info, id: strawberry.ID, steps: int = 2, as_of: AsOf = None) -> List[Nearby]:
+async def within(info: Info, id: strawberry.ID, steps: int = 2, as_of: AsOf = None) -> Optional[List[Nearby]]:
     """Everything within some steps of a node over any relationship, nearest first."""
     check_depth("steps", steps)
     day = info.context.as_of(as_of)
-    return rows_as(Nearby, await info.context.gate.query("within", id=id, steps=steps, as_of=day), day)
+    rows = await info.context.gate.query("within", id=id, steps=steps, as_of=day)
+    return rows_as(Nearby, await _known(info, rows, id=id), day)
 
 
 async def span_of_control(info: Info, id: strawberry.ID, include_dotted: bool = False,
@@ -174,15 +191,16 @@ async def span_of_control(info: Info, id: strawberry.ID, include_dotted: bool = 
     """How many posts and units report directly to a post, unit or organisation."""
     day = info.context.as_of(as_of)
     rows = await info.context.gate.query("span_of_control", id=id, as_of=day, include_dotted=include_dotted)
-    return rows_as(Span, rows, day)[0] if rows else None
+    return rows_as(Span, rows, day)[0] if await _known(info, rows, id=id) else None
 
 
-async def impact(info: Info, id: strawberry.ID, steps: int = 3, as_of: AsOf = None) -> List[Affected]:
+async def impact(info: Info, id: strawberry.ID, steps: int = 3, as_of: AsOf = None) -> Optional[List[Affected]]:
     """What is affected if a node ends or changes: dependants, parts, members, covering agreements,
     parties, and the agreements it is party to (as host or not) with what depends on them."""
     check_depth("steps", steps)
     day = info.context.as_of(as_of)
-    return rows_as(Affected, await info.context.gate.query("impact", id=id, steps=steps, as_of=day), day)
+    rows = await info.context.gate.query("impact", id=id, steps=steps, as_of=day)
+    return rows_as(Affected, await _known(info, rows, id=id), day)
 
 
 async def withdrawal(info: Info, organisation_id: strawberry.ID, agreement_id: strawberry.ID,
@@ -200,35 +218,37 @@ async def withdrawal(info: Info, organisation_id: strawberry.ID, agreement_id: s
 
 
 async def connection(info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_steps: int = 6,
-                     as_of: AsOf = None) -> List[Link]:
+                     as_of: AsOf = None) -> Optional[List[Link]]:
     """The shortest chain of relationships between two nodes (empty when there is none)."""
     check_depth("maxSteps", max_steps)
     day = info.context.as_of(as_of)
     rows = await info.context.gate.query("connection", from_id=from_id, to_id=to_id,
                                          max_steps=max_steps, as_of=day)
-    return rows_as(Link, rows, day)
+    return rows_as(Link, await _known(info, rows, fromId=from_id, toId=to_id), day)
 
 
-async def members(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[Member]:
+async def members(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[List[Member]]:
     """Members of a meeting place or joint body, with role, seats and post holders."""
     day = info.context.as_of(as_of)
-    return rows_as(Member, await info.context.gate.query("members", id=id, as_of=day), day)
+    rows = await info.context.gate.query("members", id=id, as_of=day)
+    return rows_as(Member, await _known(info, rows, id=id), day)
 
 
-async def agreements_of(info: Info, id: strawberry.ID, as_of: AsOf = None) -> List[AgreementShare]:
+async def agreements_of(info: Info, id: strawberry.ID, as_of: AsOf = None) -> Optional[List[AgreementShare]]:
     """Agreements an organisation is party to, with its role, hosts, parties and services."""
     day = info.context.as_of(as_of)
-    return rows_as(AgreementShare, await info.context.gate.query("agreements_of", id=id, as_of=day), day)
+    rows = await info.context.gate.query("agreements_of", id=id, as_of=day)
+    return rows_as(AgreementShare, await _known(info, rows, id=id), day)
 
 
-async def municipalities(info: Info, as_of: AsOf = None) -> List[Municipality]:
+async def municipalities(info: Info, as_of: AsOf = None) -> Optional[List[Municipality]]:
     """Municipalities that exist on the date, by kommunenummer."""
     day = info.context.as_of(as_of)
     return rows_as(Municipality, await info.context.gate.query("municipalities", as_of=day), day)
 
 
 async def search_field(info: Info, text: str, types: Optional[List[str]] = None,
-                       first: SearchFirst = SEARCH_FIRST, as_of: AsOf = None) -> List[Node]:
+                       first: SearchFirst = SEARCH_FIRST, as_of: AsOf = None) -> Optional[List[Node]]:
     """Nodes by name or title, ignoring case and accents (“odegard” finds “Ødegård”), best first."""
     return await search(info, text, types, SEARCH_FIRST if first is None else first, info.context.as_of(as_of))
 

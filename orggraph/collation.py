@@ -2,8 +2,8 @@
 
 Norwegian sorts æ, ø, å after z (and treats ä as æ, ö as ø, ü as y); other
 accents sort as their base letter, and case does not count. `fold` is for
-matching, not ordering: case and diacritics go, æ becomes "ae", ø "o" and å
-"a", so "odegard" finds "Ødegård".
+matching, not ordering: case and diacritics go, æ becomes "ae", ø and oe "o", å and
+aa "a", so "odegard" and "Oedegaard" find "Ødegård".
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def order_key(text: str) -> str:
 #: results (tests/test_collation.py keeps a fingerprint of both): at its next start, orggraph
 #: writes every key made by another version again (orggraph.engine.neo4j). A constant first
 #: character orders nothing differently.
-KEY_VERSION = "\x01"
+KEY_VERSION = "\x02"
 
 #: the most characters of a stored sort key: Neo4j refuses index keys over ~8 kB, and each
 #: character here is one byte of UTF-8, at most two bytes stored
@@ -68,8 +68,11 @@ def stored_order_key(name: str | None, node_id: str) -> str:
 
 
 def fold(text: str | None) -> str:
-    """Lower-case, accent-free form for matching."""
-    return " ".join(_strip_marks((text or "").casefold().translate(_FOLD)).split())
+    """Lower-case, accent-free form for matching. The old spellings aa for å and oe for ø fold as
+    those letters do, so "Aalesund" finds "Ålesund" and "oedegaard" "Ødegård" (and "Moen" folds
+    as "mon": both sides of a match fold alike)."""
+    plain = _strip_marks((text or "").casefold().translate(_FOLD))
+    return " ".join(plain.replace("aa", "a").replace("oe", "o").split())
 
 
 def rank(folded_name: str, words: list[str], whole: str) -> int | None:

@@ -43,6 +43,9 @@ class AsgiClient:
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
 
+    def head(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("HEAD", url, **kwargs)
+
 
 def make_client(app, transport: str) -> Iterator[Any]:
     if transport == "asgi":
@@ -101,13 +104,13 @@ SECRET = "orggraph-test-secret-at-least-32-bytes-long"
 
 def token(roles=("editor",), sub: str | None = "kari", key: Any = SECRET, alg: str = "HS256",
           **claims: Any) -> str:
-    """A signed JWT for the test apps: audience orggraph, valid for ten minutes; a claim given as
-    None is left out."""
+    """A signed JWT for the test apps: audience orggraph, valid for six hours (modules make theirs when
+    collected, which can be long before they run); a claim given as None is left out."""
     import time
 
     import jwt
     roles = roles if isinstance(roles, str) else list(roles)
-    body = {"aud": "orggraph", "exp": int(time.time()) + 600, "roles": roles, "sub": sub, **claims}
+    body = {"aud": "orggraph", "exp": int(time.time()) + 6 * 3600, "roles": roles, "sub": sub, **claims}
     return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=alg)  # None: left out
 
 

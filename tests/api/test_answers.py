@@ -111,6 +111,10 @@ def test_lists_filter_sort_and_page(asgi):
     assert ids({"OR": [{"name": {"contains": "patrulje"}}, {"fte": {"lt": 20}}]}) == ["natt", "rehab"]
     assert ids({"NOT": {"kind": {"eq": "unit"}}, "fte": {"isNull": True}}) == ["natt", "stab"]
     assert ids({"validFrom": {"gte": "2020-01-01"}, "id": {"in": []}}) == []
+    # no alternatives: nothing holds; "not 10" includes having no fte at all
+    assert ids({"OR": []}) == [] and ids({"AND": []}) == ids({})
+    assert ids({"fte": {"eq": 80}}) == ["hjemmetjeneste"]
+    assert ids({"fte": {"ne": 80}}) == [i for i in ids({}) if i != "hjemmetjeneste"]  # natt, stab have none
     # a value that looks like Cypher stays a value
     assert ids({"name": {"eq": "x' OR 1=1 //"}}) == []
     # the empty text is in every name, on both engines (LadybugDB's own CONTAINS '' is false)
@@ -132,6 +136,9 @@ def test_search_ignores_case_and_diacritics(asgi):
     assert data["c"][0]["id"] == "helse"  # exact name prefix first
     later = gql(asgi, '{ search(text: "sora", asOf: "2022-01-01") { id } }')["search"]
     assert later == [{"id": "sammenslaing"}]  # Sørå itself ended with 2019
+    # the old spellings aa and oe, as typed on a keyboard without å and ø
+    old = gql(asgi, '{ a: search(text: "oedegaard") { id } b: search(text: "Soeraa", asOf: "2019-01-01") { id } }')
+    assert old == {"a": [{"id": "aase"}], "b": [{"id": "sor"}, {"id": "sammenslaing"}]}
 
 
 def test_private_properties_are_not_exposed(asgi):
@@ -195,3 +202,38 @@ def test_a_change_event_shows_what_it_ended_and_what_it_began_at_once(asgi):
     # the other way round, the organisations answer on the request's date as before
     assert gql(asgi, '{ node(id: "nord", asOf: "2019-12-31") { ... on Organisation { endedBy { node { id } } } } }'
                )["node"] == {"endedBy": [{"node": {"id": "sammenslaing"}}]}
+
+
+def test_a_decision_exists_from_its_date(asgi):
+    """A decision stated with a date and no period is valid from that date: not listed, nor linked
+    from the body that made it, before the day it was made."""
+    query = """query($d: Date!) { decisions(asOf: $d) { nodes { id validFrom } }
+                 node(id: "nord", asOf: $d) { ... on Organisation { decisionsMade { node { id } } } } }"""
+    before = gql(asgi, query, {"d": "2014-06-18"})
+    assert before["decisions"]["nodes"] == [] and before["node"]["decisionsMade"] == []
+    on = gql(asgi, query, {"d": "2014-06-19"})
+    assert on["decisions"]["nodes"] == [{"id": "vedtak-nord", "validFrom": "2014-06-19"}]
+    assert [e["node"]["id"] for e in on["node"]["decisionsMade"]] == ["vedtak-nord"]
+
+
+def test_a_wrong_id_or_argument_is_an_error_at_its_own_field_only(asgi):
+    """Each root field answers for itself: an id the graph never held is NOT_FOUND, a bad argument
+    BAD_USER_INPUT, each null at its own path, while the other fields keep their answers. An id that
+    exists on other dates is an empty answer, not an error."""
+    body = asgi.post("/graphql", json={"query": """{
+        a: chainOfCommand(id: "nosuch") { id }
+        b: chainOfCommand(id: "natt", asOf: "2022-01-01") { id }
+        c: units(first: 501) { totalCount }
+        d: connection(fromId: "natt", toId: "nosuch2") { id }
+        e: members(id: "fellesnemnda", asOf: "2020-06-01") { id }
+        f: search(text: "") { id }
+        g: spanOfControl(id: "nosuch") { directReports } }"""}).json()
+    data, errors = body["data"], {e["path"][0]: e for e in body["errors"]}
+    assert data["b"] and data["e"] == []
+    assert {key for key, value in data.items() if value is None} == set(errors) == {"a", "c", "d", "f", "g"}
+    assert {key: e["extensions"]["code"] for key, e in errors.items()} == {
+        "a": "NOT_FOUND", "c": "BAD_USER_INPUT", "d": "NOT_FOUND", "f": "BAD_USER_INPUT", "g": "NOT_FOUND"}
+    assert errors["d"]["message"] == "toId: no node has id 'nosuch2'"
+    for query, code in (("{ units(", "GRAPHQL_PARSE_FAILED"), ("{ nosuchfield }", "GRAPHQL_VALIDATION_FAILED")):
+        [error] = asgi.post("/graphql", json={"query": query}).json()["errors"]
+        assert error["extensions"] == {"code": code}, error

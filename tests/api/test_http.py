@@ -33,10 +33,11 @@ def test_graphql_response_media_type_when_accepted(client):
     assert "data" not in invalid.json()  # a request error: execution never started
     legacy = client.post("/graphql", json={"query": "{ nosuchfield }"}, headers={"Accept": "application/json"})
     assert legacy.status_code == 200 and legacy.json()["errors"]
-    # a field error is a partial (here empty) result, not a request error
-    field_error = client.post("/graphql", json={"query": "{ units(first: 501) { totalCount } }"},
+    # a field error is a partial result, not a request error; the other root fields still answer
+    field_error = client.post("/graphql", json={"query": "{ units(first: 501) { totalCount } sites { totalCount } }"},
                               headers={"Accept": GQL_RESPONSE})
-    assert field_error.status_code == 200 and field_error.json()["data"] is None
+    assert field_error.status_code == 200 and field_error.json()["data"]["units"] is None
+    assert field_error.json()["data"]["sites"]["totalCount"] >= 0
     assert client.post("/graphql", json={"query": QUERY}, headers={"Accept": "text/csv"}).status_code == 406
 
 
@@ -46,6 +47,16 @@ def test_get_runs_queries_with_variables(client):
         "variables": '{"d": "2019-06-01"}', "operationName": "Q"})
     assert response.status_code == 200
     assert [m["id"] for m in response.json()["data"]["municipalities"]] == ["nord", "sor"]
+
+
+def test_head_answers_as_get_would(client):
+    """Link checkers and probes send HEAD: it gets the status and type GET would (no 415)."""
+    query = {"query": "{ municipalities { id } }"}
+    for params, headers, status in ((query, {}, 200), ({}, {"Accept": "text/html"}, 200), ({}, {}, 400)):
+        head = client.head("/graphql", params=params, headers=headers)
+        get = client.get("/graphql", params=params, headers=headers)
+        assert (head.status_code, get.status_code) == (status, status), (params, headers)
+        assert head.headers["content-type"] == get.headers["content-type"]
 
 
 def test_get_never_runs_a_mutation(client):
