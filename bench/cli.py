@@ -33,19 +33,19 @@ def bench(
     from rich.console import Console
     from rich.table import Table
 
-    from orggraph.errors import OrggraphError
+    from orggraph.errors import UsageError
 
     from .report import markdown, rows, run_all, strategy_rows, verdicts, write_markdown
     chosen = [e.strip() for e in engines.split(",") if e.strip()]
     unknown = sorted(set(chosen) - {"embedded", "neo4j"})
     if unknown or not chosen:
-        raise OrggraphError(f"--engines: unknown {', '.join(unknown) or '(none given)'}; use embedded,neo4j")
+        raise UsageError(f"--engines: unknown {', '.join(unknown) or '(none given)'}; use embedded,neo4j")
     if not 0 < scale <= 10:
-        raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
+        raise UsageError(f"--scale must be above 0 and at most 10, got {scale}")
     if warmup < 0:
-        raise OrggraphError(f"--warmup must be 0 or more seconds, got {warmup}")
+        raise UsageError(f"--warmup must be 0 or more seconds, got {warmup}")
     if runs < 1:
-        raise OrggraphError(f"--runs must be 1 or more, got {runs}")
+        raise UsageError(f"--runs must be 1 or more, got {runs}")
     err = Console(stderr=True)
     out = Console(width=None if sys.stdout.isatty() else 200)
     with tempfile.TemporaryDirectory(prefix="orggraph-bench-") as temporary:

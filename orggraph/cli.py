@@ -39,8 +39,17 @@ class State:
     db: Optional[Path] = None
 
 
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+        out.print(f"orggraph {version('orggraph')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
+    _: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                           help="Print the version and exit."),
     engine: Optional[str] = typer.Option(None, "--engine", "-e", metavar="embedded|neo4j",
                                          help="Storage engine (env ORGGRAPH_ENGINE; default embedded)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Embedded database file (env ORGGRAPH_DB; "
@@ -75,7 +84,7 @@ def _progress_seconds() -> float:
     try:
         return float(raw) if raw else 1.0
     except ValueError:
-        raise OrggraphError(f"ORGGRAPH_PROGRESS_SECONDS must be a number of seconds, not {raw!r}") from None
+        raise UsageError(f"ORGGRAPH_PROGRESS_SECONDS must be a number of seconds, not {raw!r}") from None
 
 
 @contextmanager
@@ -178,7 +187,7 @@ def export(
         try:
             day = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise OrggraphError(f"--as-of must be a date YYYY-MM-DD, got {as_of!r}") from None
+            raise UsageError(f"--as-of must be a date YYYY-MM-DD, got {as_of!r}") from None
     with opened() as engine:
         written = write_files(engine, folder, day)
     out.print(f"wrote {len(written)} file(s), {sum(written.values())} entries, to {folder}",
@@ -233,7 +242,7 @@ def generate(
     from .generate import MUNICIPALITIES, generate as make
     from .loader.folder import output_folder
     if scale <= 0 or scale > 10:
-        raise OrggraphError(f"--scale must be above 0 and at most 10, got {scale}")
+        raise UsageError(f"--scale must be above 0 and at most 10, got {scale}")
     output_folder(folder, lambda path: path.name.endswith(".synthetic.csv"))  # a second run overwrites
     with progress("generating") as start:
         counts = make(folder, scale, seed, start(MUNICIPALITIES))
@@ -328,7 +337,7 @@ def schema(
             out.print(f"[bold]{rel.name}[/bold] {'|'.join(rel.sources)} → {'|'.join(rel.targets)}"
                       f" (key {rel.key}{', reverse ' + rel.reverse_key if rel.reverse_key else ''})")
     else:
-        raise OrggraphError(f"unknown --format {fmt!r}: use summary, graphql, json-schema, neo4j or ladybug")
+        raise UsageError(f"unknown --format {fmt!r}: use summary, graphql, json-schema, neo4j or ladybug")
 
 
 from .viz.cli import chart_app, hearing as hearing_command  # noqa: E402  (needs `app` above)
@@ -373,3 +382,8 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql in a browser) on the configured engine."""
     from .api import serve as run
     run(settings(), host=host, port=port, load_paths=load_paths)
+
+
+from .cli_examples import add_examples  # noqa: E402  (every command is registered by now)
+
+add_examples(app, chart_app)

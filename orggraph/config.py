@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OrggraphError
+from .errors import UsageError
 
 ENGINES = ("embedded", "neo4j")
 
@@ -29,7 +29,7 @@ class Settings:
         env = os.environ
         chosen = (engine or env.get("ORGGRAPH_ENGINE") or "embedded").lower()
         if chosen not in ENGINES:
-            raise OrggraphError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)} "
+            raise UsageError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)} "
                                 "(--engine or ORGGRAPH_ENGINE)")
         return cls(
             engine=chosen,

@@ -37,6 +37,22 @@ def test_every_command_has_help():
         assert "Usage" in result.stdout and len(result.stdout) > 200
 
 
+def test_every_command_shows_examples_of_itself():
+    from orggraph.cli_examples import EXAMPLES
+    chart = sorted(get_command(app).commands["chart"].commands)
+    assert set(EXAMPLES) == {*commands(), *(f"chart {c}" for c in chart)} - {"chart"}
+    for name, lines in EXAMPLES.items():
+        assert all(line.startswith(f"orggraph ") and f" {name}" in line for line in lines), name
+    shown = run("chart", "org", "--help", env={"COLUMNS": "200"}).stdout
+    assert "Examples" in shown and EXAMPLES["chart org"][0] in shown
+
+
+def test_version_is_the_installed_package_version():
+    from importlib.metadata import version
+    result = run("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"orggraph {version('orggraph')}"), result.stderr
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in commands():
@@ -74,8 +90,9 @@ def test_expected_failures_have_no_traceback(tmp_path):
         (run("query", "search_by_name", "-p", "text=a", "-p", "first=-1", db=db), 2, "must be from 0 to"),
         (run("query", "within", "-p", "id=x", "-p", "steps=99999999999999999999", db=db), 2,
          "parameter 'steps' must be from 0 to"),
-        (run("load", str(tmp_path / "missing.yaml"), db=db), 1, "no such file"),
-        (run("--engine", "oracle", "stats", db=db), 1, "unknown engine"),
+        (run("load", str(tmp_path / "missing.yaml"), db=db), 2, "no such file"),
+        (run("--engine", "oracle", "stats", db=db), 2, "unknown engine"),
+        (run("export", str(tmp_path / "out"), "--as-of", "2020-13-01", db=db), 2, "--as-of must be a date"),
         (run("stats", env={"ORGGRAPH_ENGINE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:1"}), 4,
          "cannot reach Neo4j"),
         # a mistyped --db: no new empty database is made and answered from
