@@ -127,8 +127,19 @@ def wrap(text: str | None, width: int = 28, max_lines: int | None = None) -> lis
     lines = textwrap.wrap(" ".join(str(text).split()), width=width, break_long_words=True) or [""]
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" ,.;:") + " …"
+        lines[-1] = lines[-1].rstrip(" ,.;:") + " …" + still_open(" ".join(lines))
     return lines
+
+
+def still_open(text: str) -> str:
+    """The closing brackets a cut text needs, innermost first: "(a [b" gives "])"."""
+    opened: list[str] = []
+    for char in text:
+        if char in "([«":
+            opened.append(")]»"["([«".index(char)])
+        elif char in ")]»" and opened and opened[-1] == char:
+            opened.pop()
+    return "".join(reversed(opened))
 
 
 def esc(text: Any) -> str:

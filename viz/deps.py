@@ -273,16 +273,48 @@ def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
         counts[node["type"]] = counts.get(node["type"], 0) + 1
     chart.summary.insert(0, "<B>Innhold:</B> " + esc(", ".join(
         count_no(n, t) for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))))
-    chart.legend = [
-        (legend_line("#1d4ed8", "bold"), "vertskommune"),
-        (legend_line("#1f4e79"), "deltaker"),
-        (legend_line("#1f4e79", "dashed"), "delvis deltaker"),
-        (legend_line("#b45309"), "dekker tjeneste"),
-        (legend_line("#c2410c", "dotted"), "avhenger av"),
-        (legend_box("#8fb8de"), "kommune"),
-        (legend_box("#b9a3d6"), "samarbeidsorgan"),
-        (legend_box("#9bd08a"), "avtale i kraft/vedtatt"),
-        (legend_box("#e8d27a"), "foreslått avtale"),
-        (legend_box("#f0b27a"), "tjeneste"),
-    ]
+    chart.legend = deps_legend(chart)
     return chart
+
+
+# What each kind of line and box means, in the order the legend lists them.
+LINE_LEGEND = {
+    "host": (legend_line("#1d4ed8", "bold"), "vertskommune"),
+    "party": (legend_line("#1f4e79"), "deltaker"),
+    "partial": (legend_line("#1f4e79", "dashed"), "delvis deltaker"),
+    "covers": (legend_line("#b45309"), "dekker tjeneste"),
+    "depends": (legend_line("#c2410c", "dotted"), "avhenger av"),
+    "establishes": (legend_line("#6d28d9"), "etablerer"),
+    "funds": (legend_line("#15803d"), "finansierer"),
+    "delivers": (legend_line("#6b7280"), "leverer"),
+    "member": (legend_line("#0f766e"), "medlem"),
+}
+BOX_LEGEND = {
+    "municipality": (legend_box("#8fb8de"), "kommune"),
+    "joint": (legend_box("#b9a3d6"), "samarbeidsorgan"),
+    "org": (legend_box("#b7c0cc"), "annen organisasjon"),
+    "unit": (legend_box("#9aa3ad"), "enhet"),
+    "agreement": (legend_box("#9bd08a"), "avtale i kraft/vedtatt"),
+    "proposed": (legend_box("#e8d27a"), "foreslått avtale"),
+    "ended": (legend_box("#bdbdbd"), "avsluttet avtale"),
+    "service": (legend_box("#f0b27a"), "tjeneste"),
+    "system": (legend_box("#a8a8a8"), "system"),
+    "forum": (legend_box("#9cc9ad"), "møteplass"),
+}
+
+
+def _box_meaning(box: Box) -> str | None:
+    """The BOX_LEGEND entry a drawn box stands for (None: a group box, which says what it holds)."""
+    if box.kind == "org":
+        return "municipality" if box.subkind == "municipality" else "joint" if box.subkind in JOINT_KINDS else "org"
+    if box.kind == "agreement":
+        return box.subkind if box.subkind in ("proposed", "ended") else "agreement"
+    return box.kind if box.kind in BOX_LEGEND else None
+
+
+def deps_legend(chart: Chart) -> list[tuple[str, str]]:
+    """Legend entries for the kinds of line and box the map draws, and only those."""
+    lines = {link.kind for link in chart.links}
+    boxes = {_box_meaning(box) for box in chart.boxes.values()}
+    return [entry for kind, entry in LINE_LEGEND.items() if kind in lines] + \
+        [entry for kind, entry in BOX_LEGEND.items() if kind in boxes]

@@ -10,18 +10,23 @@ import pytest
 from orggraph.loader.load import load
 from orggraph.viz import ChartError, build, render
 
+from conftest import ENGINES, make_engine
+
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "tests" / "data" / "valid"
 SEEDS = ROOT / "data" / "seeds"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-def graph(engine):
-    """Each engine holding the test data and the reference dataset."""
+@pytest.fixture(scope="module", params=ENGINES)
+def graph(request, tmp_path_factory):
+    """Each engine holding the test data and the reference dataset, loaded once for the module:
+    drawing only reads, and no test here takes another engine (which would wipe Neo4j)."""
+    engine = make_engine(request.param, tmp_path_factory.mktemp("charts"))
     load(engine, [VALID])
     load(engine, [SEEDS])
-    return engine
+    yield engine
+    engine.close()
 
 
 def _edge_lines(source: str, tail: str, head: str) -> list[str]:
@@ -145,6 +150,16 @@ def test_dependency_map(graph):
     assert any(l.kind == "covers" for l in chart.links)
     assert any("Vertskommune" in label for label, _ in chart.clusters.values())
     assert "Kart og oppmåling" in chart.source
+
+
+def test_dependency_map_legend_lists_what_is_drawn(graph):
+    def meanings(chart):
+        return [meaning for _, meaning in chart.legend]
+    assert meanings(build("deps", graph, "sandefjord", "2017-06-01", steps=1)) == [
+        "avhenger av", "kommune", "avtale i kraft/vedtatt", "tjeneste", "system", "møteplass"]
+    salangen = meanings(build("deps", graph, "salangen", "2007-05-24", steps=2))
+    assert {"vertskommune", "delvis deltaker", "finansierer", "foreslått avtale", "tjeneste"} <= set(salangen)
+    assert not {"avhenger av", "system", "møteplass", "enhet"} & set(salangen)
 
 
 def test_dependency_map_collapses_many_agreements(graph):

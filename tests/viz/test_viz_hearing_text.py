@@ -79,3 +79,10 @@ def test_a_cut_closes_what_it_opens():
     assert _trim("(da Ibestad kom til i desember 2005)", 20) == "(da Ibestad kom til …)"  # all inside: closed
     assert _trim("Levanger kommune. Verdal kommune.", 20) == "Levanger kommune …"  # no "…."
     assert _trim(text, None) == text and _trim(text, len(text)) == text
+
+
+def test_a_box_label_cut_inside_brackets_closes_them():
+    from orggraph.viz.common import wrap
+    lines = wrap("Mandat: samordne (IKT, økonomi [lønn og regnskap], arkiv) for alle fire kommuner", 20, 2)
+    assert lines == ["Mandat: samordne", "(IKT, økonomi [lønn …])"]
+    assert wrap("Mandat (kort)", 20, 2) == ["Mandat (kort)"]  # nothing cut: nothing added
