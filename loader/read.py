@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from orggraph.errors import UsageError
 from orggraph.schema import NODE_BY_SECTION
+from orggraph.schema.model import MAX_TEXT
 
 from .items import DocumentParser, Parsed, known_fields, parse_yaml_document, unknown_field
 from .problems import Location, Problem
@@ -58,7 +59,7 @@ def csv_rows(text: str, problem: Callable[[int, str, str], None],
     (the lines of cells only for a row over several lines; blank rows skipped; a repeated column's
     last cell wins). A row is at the line it starts on. Blank lines before the header are skipped;
     `check_header` says whether the rows can be read. A CSV error ends the rows as a problem: a
-    quote gone wrong where its cell starts, any other at the last line read before it."""
+    quote gone wrong where its cell starts, any other on the line its row starts."""
     # strict: a quote never closed is an error, not the rest of the file read into one cell
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line, header = 0, None
@@ -92,8 +93,12 @@ def csv_rows(text: str, problem: Callable[[int, str, str], None],
         quote = _quote_problem(text, line + 1, header or [])
         if quote:
             problem(*quote)
-        else:
-            problem(line or 1, "", f"CSV: {exc}")
+        else:  # at the row being read: it starts on the line after the last one read
+            message = str(exc)
+            if "field larger than field limit" in message:  # csv's words for a cell over 128 KiB
+                message = (f"a cell longer than {csv.field_size_limit():,} characters (text may have at "
+                           f"most {MAX_TEXT:,}); is a quote missing, or the file not CSV?")
+            problem(line + 1, "", f"CSV: {message}")
 
 
 def _quote_problem(text: str, start: int, header: list[str]) -> tuple[int, str, str] | None:
