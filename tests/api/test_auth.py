@@ -9,9 +9,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from orggraph.api import create_app
 from orggraph.api.auth import AuthConfig
+from orggraph.loader.load import load
 
-from apiutil import (AsgiClient, SECRET, bearer, gql, graph, make_client, secured,  # noqa: F401
-                     secured_asgi, token)
+from apiutil import (VALID, AsgiClient, SECRET, bearer, gql, graph, make_client, secured,  # noqa: F401
+                     secured_app, secured_asgi, token)
+from conftest import make_engine
 
 EMAIL = '{ node(id: "aase") { ... on Person { name email phone } } }'
 
@@ -48,6 +50,17 @@ def test_private_properties_cannot_be_filtered_by_anonymous_readers():
     assert "email" not in where[:where.index("}")]
 
 
+@pytest.fixture(scope="module", params=["asgi", "http"])
+def gatekeeper(request, tmp_path_factory):
+    """One token-checking app for the many bad tokens, in-process and over real HTTP: a token is
+    refused before the database is asked anything, so one engine (embedded) and one server do."""
+    folder = tmp_path_factory.mktemp("gatekeeper")
+    engine = make_engine("embedded", folder)
+    load(engine, [VALID])
+    yield from make_client(secured_app(engine, folder), request.param)
+    engine.close()
+
+
 @pytest.mark.parametrize("case, headers, message", [
     ("expired", lambda: bearer(exp=int(time.time()) - 3600), "the token has expired"),
     ("audience", lambda: bearer(aud="someone-else"), "its audience (aud) must be 'orggraph'"),
@@ -69,8 +82,8 @@ def test_private_properties_cannot_be_filtered_by_anonymous_readers():
     ("bad expiry", lambda: bearer(exp="tomorrow"), "the token is invalid: Expiration Time claim (exp) must be"),
     ("empty subject", lambda: bearer(sub=""), "sub"),
 ])
-def test_bad_tokens_are_401_with_a_reason(secured, case, headers, message):
-    response = post(secured, '{ municipalities { id } }', headers())
+def test_bad_tokens_are_401_with_a_reason(gatekeeper, case, headers, message):
+    response = post(gatekeeper, '{ municipalities { id } }', headers())
     assert response.status_code == 401, case
     assert message in response.json()["errors"][0]["message"]
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
