@@ -69,6 +69,10 @@ class DepGraph:
     level: dict[str, int] = field(default_factory=dict)
 
 
+# Far more than a drawable map (render.MAX_BOXES) holds even after agreements collapse into groups.
+MAX_REACHED = 20_000
+
+
 def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2) -> DepGraph:
     if steps < 1:
         raise ChartError(f"steps must be 1 or more, got {steps}")
@@ -98,6 +102,9 @@ def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
                                                               "category", "fte")}
                 graph.level[other] = step
                 nxt.append(other)
+        if len(graph.nodes) > MAX_REACHED:  # steps enough to reach most of the country: stop reading
+            raise ChartError(f"more than {MAX_REACHED:,} things lie within {step} step{'s' * (step > 1)} of {root_id!r}; "
+                             f"a map of them cannot be drawn: ask for fewer steps")
         frontier = nxt
     _homes(engine, graph)
     return graph

@@ -22,10 +22,22 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
                "dot": "text/vnd.graphviz; charset=utf-8"}
 
 
+# More boxes than this is no longer a chart anyone reads, and Graphviz takes seconds to minutes
+# over it: refused before it is laid out (a server must not be made to draw the whole country).
+MAX_BOXES = 1500
+
+
 def build(kind: str, engine: "Engine", node_id: str, as_of: Any = None, **opts: Any) -> Chart:
-    """The drawn model of one chart (boxes, links, summary); `.graph()` gives the Graphviz graph."""
+    """The drawn model of one chart (boxes, links, summary); `.graph()` gives the Graphviz graph.
+    A chart of more than MAX_BOXES boxes is a ChartError saying what to ask for instead."""
     with question(engine):  # its levels and steps are one question to the line index
-        return _build(kind, engine, node_id, as_of, **opts)
+        chart = _build(kind, engine, node_id, as_of, **opts)
+    if len(chart.boxes) > MAX_BOXES:
+        smaller = {"org": "a smaller depth or max-children", "deps": "fewer steps or a smaller max-group",
+                   "forums": "a smaller depth"}.get(kind, "a shorter period or a smaller part")
+        raise ChartError(f"this chart would draw {len(chart.boxes):,} boxes, more than the {MAX_BOXES:,} a "
+                         f"chart can show legibly; ask for {smaller}")
+    return chart
 
 
 def _build(kind: str, engine: "Engine", node_id: str, as_of: Any = None, **opts: Any) -> Chart:

@@ -68,6 +68,20 @@ def test_chart_errors_are_clear(client):
     assert early.status_code == 400 and "not valid on 2010-01-01" in early.json()["error"]
 
 
+def test_a_chart_too_big_to_draw_is_refused_before_graphviz_runs(client, monkeypatch):
+    """A public server is not made to lay out the whole country: past render.MAX_BOXES (or, for a
+    dependency map, deps.MAX_REACHED things read) the answer is 400 saying what to ask instead."""
+    from importlib import import_module
+    monkeypatch.setattr(import_module("orggraph.viz.render"), "MAX_BOXES", 3)
+    big = client.get("/charts/org/fjordvik.svg?asOf=2022-01-01&depth=5")
+    assert big.status_code == 400
+    assert big.json()["error"].endswith("more than the 3 a chart can show legibly; ask for a smaller depth "
+                                        "or max-children")
+    monkeypatch.setattr(import_module("orggraph.viz.deps"), "MAX_REACHED", 2)
+    far = client.get("/charts/deps/barnevern-avtale.svg?asOf=2016-01-01&steps=30")
+    assert far.status_code == 400 and "things lie within" in far.json()["error"] and "fewer steps" in far.json()["error"]
+
+
 @pytest.fixture
 def seeded(engine):
     load(engine, [SEEDS])
