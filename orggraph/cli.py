@@ -274,6 +274,17 @@ def _jsonable(value):
     raise TypeError(type(value).__name__)
 
 
+ID_PARAMS = ("id", "from_id", "to_id", "organisation", "agreement")  # named queries' single-id parameters
+
+
+def _known(engine, ids: dict[str, str]) -> None:
+    """Raise UsageError for the first of `ids` (parameter → id) the graph never held, on any date."""
+    found = {row["id"] for row in engine.query("nodes_by_id", ids=list(ids.values()))} if ids else set()
+    for key, node_id in ids.items():
+        if node_id not in found:
+            raise UsageError(f"--param {key}: no node has id {node_id!r}")
+
+
 @app.command()
 def query(
     name: Optional[str] = typer.Argument(None, help="The named query; leave out to list them."),
@@ -293,9 +304,12 @@ def query(
         out.print(table)
         return
     named = get_query(name)
-    named.bind(_parse_params(param))  # fail on bad parameters before opening the database
+    params = _parse_params(param)
+    named.bind(params)  # fail on bad parameters before opening the database
     with opened() as engine:
-        rows = named.execute(engine, _parse_params(param))
+        rows = named.execute(engine, params)
+        if not rows:  # empty because of a mistyped id? say so, as the API does (NOT_FOUND)
+            _known(engine, {key: params[key] for key in ID_PARAMS if key in params})
     if as_json:
         print(json.dumps(rows, default=_jsonable, ensure_ascii=False, indent=2))
         return

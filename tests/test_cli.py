@@ -79,6 +79,11 @@ def test_load_query_and_stats_round_trip(tmp_path):
     assert [r["id"] for r in rows] == ["hjemmetjeneste", "helse", "fjordvik"]
     table = run("query", "members", "--param", "id=fellesnemnda", "--param", "as_of=2019-01-01", db=db)
     assert "Nordøy" in table.stdout and "Sørå" in table.stdout
+    # no rows: on another date an empty answer; for an id the graph never held, an error saying so
+    later = run("query", "members", "-p", "id=fellesnemnda", "-p", "as_of=2021-01-01", db=db)
+    assert (later.returncode, later.stderr.strip()) == (0, "no rows")
+    typo = run("query", "connection", "-p", "from_id=natt", "-p", "to_id=fellesnemda", db=db)
+    assert typo.returncode == 2 and "--param to_id: no node has id 'fellesnemda'" in typo.stderr
 
 
 def test_expected_failures_have_no_traceback(tmp_path):
