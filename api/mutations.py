@@ -12,6 +12,7 @@ For relationships, identified by type, from, to and validFrom:
 
 * `addRelationship(input: AddRelationshipInput!): Relationship`
 * `endRelationship(input: EndRelationshipInput!): Relationship`
+* `deleteRelationship(input: DeleteRelationshipInput!): Relationship`: only one the API wrote
 
 Every mutation needs the editor role, runs in one transaction, is checked by the
 loader's rules (see writes.py), gives what it writes `source` from the input and
@@ -137,6 +138,17 @@ class EndRelationshipInput:
     valid_from: Optional[dt.date] = strawberry.field(default=None, description="its start, as stored")
     valid_to: dt.date = strawberry.field(description="the last day it holds")
     source: str = strawberry.field(description="the document that says it ended")
+
+
+@strawberry.input(description="Delete a relationship written through the API by mistake, identified "
+                              "by type, from, to and validFrom (null: the one without a start date).")
+class DeleteRelationshipInput:
+    type: RelationshipType  # type: ignore[valid-type]
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    valid_from: Optional[dt.date] = strawberry.field(default=None, description="its start, as stored")
+    source: str = strawberry.field(description="why: the document or request that shows the mistake "
+                                               "(kept in the audit log)")
 
 
 def _relationship_type() -> type:
@@ -268,6 +280,17 @@ async def end_relationship(info: Info,
     return _relationship(row)
 
 
+async def delete_relationship(info: Info,
+                              input: DeleteRelationshipInput) -> Optional[Relationship]:  # type: ignore[valid-type]
+    """Delete a relationship the API wrote by mistake, answering it as it was (editor role). One
+    a dataset states is corrected in its file; one that held and stopped is ended, not deleted."""
+    engine = info.context.gate.engine
+    row = await _run(info, "deleteRelationship", partial(
+        writes.delete_rel, engine, input.type.value, input.from_, input.to, input.valid_from))
+    await _audit(info, [input.from_, input.to], input)
+    return _relationship(row)
+
+
 def build_mutation() -> type:
     ns: dict[str, Any] = {"__module__": __name__}
     for node in NODES:
@@ -276,6 +299,8 @@ def build_mutation() -> type:
                                                  description=add_relationship.__doc__)
     ns["end_relationship"] = strawberry.mutation(resolver=end_relationship,
                                                  description=end_relationship.__doc__)
+    ns["delete_relationship"] = strawberry.mutation(resolver=delete_relationship,
+                                                    description=delete_relationship.__doc__)
     return strawberry.type(type("Mutation", (), ns), name="Mutation",
                            description="Writes: editor role, one transaction each, checked by the "
                                        "loader's rules, recorded in the audit log.")

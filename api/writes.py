@@ -297,9 +297,9 @@ def _match_rel(rel_type: str, ends: dict[str, NodeItem], source: str, target: st
     return cypher, params
 
 
-def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from: dt.date | None,
-            valid_to: dt.date, new_source: str, tx: Tx) -> dict[str, Any]:
-    reader = TxReader(engine, tx)
+def _stored_rel(reader: TxReader, rel_type: str, source: str, target: str, valid_from: dt.date | None
+                ) -> tuple[str, RelItem, dict[str, NodeItem], str, dict[str, Any]]:
+    """(what it is called, the one stored relationship, its ends, its MATCH and parameters)."""
     rel = REL_BY_NAME[rel_type]
     ends = _labels(reader, [source, target])
     started = f"starting {valid_from}" if valid_from else "without a start date (validFrom empty)"
@@ -314,8 +314,31 @@ def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from:
         raise InvalidWrite([("input", f"no {what} in the database")])
     if len(found) > 1:
         raise InvalidWrite([("input", f"{what} is in the database {len(found)} times; "
-                                      "end them with the loader")])
-    stored = found[0]
+                                      "correct them with the loader")])
+    return what, found[0], ends, match, params
+
+
+def delete_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from: dt.date | None,
+               tx: Tx) -> dict[str, Any]:
+    """Remove a relationship written through the API by mistake (a wrong start, the wrong post).
+    History is otherwise kept: one a dataset states is corrected in its file, and one that ended
+    is ended, not deleted. Removing a relationship breaks none of the loader's rules."""
+    reader = TxReader(engine, tx)
+    what, stored, ends, match, params = _stored_rel(reader, rel_type, source, target, valid_from)
+    dataset = stored.props.get("dataset")
+    if dataset != DATASET:
+        raise InvalidWrite([("input", f"{what} belongs to dataset {dataset!r}: correct it in that "
+                                      "dataset's file and load it again (only what the API wrote is deleted here)")])
+    tx.touched([source, target])
+    tx.run(f"{match} DELETE r", params)
+    return {**stored.props, "type": rel_type, "from_id": source, "to_id": target}
+
+
+def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from: dt.date | None,
+            valid_to: dt.date, new_source: str, tx: Tx) -> dict[str, Any]:
+    reader = TxReader(engine, tx)
+    rel = REL_BY_NAME[rel_type]
+    what, stored, ends, match, params = _stored_rel(reader, rel_type, source, target, valid_from)
     _already_ended(what, stored.props.get("valid_to"), "a wrong date is corrected in its dataset")
     fields = {k: v for k, v in stored.props.items() if k != "dataset" and v is not None}
     item, problems = _rel_item_from_input(rel, source, target,

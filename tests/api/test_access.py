@@ -44,6 +44,8 @@ def writes() -> list[tuple[str, str, dict, list[str]]]:
                 ["acc-unit", "acc-organisation"]))
     out.append(("endRelationship", "EndRelationshipInput!", {**ends, "validTo": "2030-01-31", "source": "s4"},
                 ["acc-unit", "acc-organisation"]))
+    out.append(("deleteRelationship", "DeleteRelationshipInput!", {**ends, "source": "s6"},
+                ["acc-unit", "acc-organisation"]))
     for node in NODES:
         out.append((f"end{node.label}", "EndInput!",
                     {"id": f"acc-{node.label.lower()}", "validTo": "2031-12-31", "source": "s5"},

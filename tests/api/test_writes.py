@@ -263,6 +263,27 @@ def test_end_relationship_without_start_and_end_checks(secured_asgi):
                        "it is valid … – 2024-12-31")]
 
 
+def test_a_relationship_the_api_wrote_by_mistake_can_be_deleted(secured_asgi):
+    """A wrong start is not history: delete it and add the right one. A dataset's relationship is
+    corrected in its file instead, and is not touched."""
+    delete = """mutation($input: DeleteRelationshipInput!) {
+      deleteRelationship(input: $input) { type from to validFrom source dataset } }"""
+    write(secured_asgi, CREATE_UNIT, {"input": {"id": "kveld", "name": "Kveld", "kind": "team", "source": "s"}})
+    key = {"type": "PART_OF", "from": "kveld", "to": "hjemmetjeneste", "validFrom": "2024-01-01"}
+    write(secured_asgi, ADD, {"input": {**key, "source": "feil dato"}})
+    parts = '{ node(id: "kveld", asOf: "2024-06-01") { ... on Unit { partOf { validFrom node { id } } } } }'
+    assert read(secured_asgi, parts)["node"]["partOf"] == [{"validFrom": "2024-01-01", "node": {"id": "hjemmetjeneste"}}]
+    done = write(secured_asgi, delete, {"input": {**key, "source": "rettet: fra 2024-02-01"}})
+    assert done["deleteRelationship"] == {**key, "source": "feil dato", "dataset": "api"}
+    assert read(secured_asgi, parts)["node"]["partOf"] == []
+    assert problems(secured_asgi, delete, {"input": {**key, "source": "s"}}) == [
+        ("input", "[input] no PART_OF kveld → hjemmetjeneste starting 2024-01-01 in the database")]
+    from_file = {"type": "HOLDS", "from": "cecilie", "to": "kommunalsjef-helse", "validFrom": "2021-07-01"}
+    assert problems(secured_asgi, delete, {"input": {**from_file, "source": "s"}}) == [
+        ("input", "[input] HOLDS cecilie → kommunalsjef-helse starting 2021-07-01 belongs to dataset 'fjordvik': "
+                  "correct it in that dataset's file and load it again (only what the API wrote is deleted here)")]
+
+
 def test_a_failed_write_leaves_nothing_behind(graph, tmp_path, monkeypatch, caplog):
     """The node is written before its relationships are closed; a failure then undoes both."""
     client = AsgiClient(secured_app(graph, tmp_path))
