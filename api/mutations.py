@@ -129,24 +129,25 @@ AddRelationshipInput = _input(
     [_SOURCE], _PERIOD + REL_PROPS, extra=_ENDS)
 
 
-@strawberry.input(description="Close a relationship's period. It is identified by type, from, to "
-                              "and validFrom (null: the one without a start date).")
-class EndRelationshipInput:
+@strawberry.input(description="A stored relationship: type, from, to and validFrom (null: the one "
+                              "without a start date).")
+class RelationshipKey:  # not in the schema itself: the inputs below extend it
     type: RelationshipType  # type: ignore[valid-type]
     from_: strawberry.ID = strawberry.field(name="from")
     to: strawberry.ID
     valid_from: Optional[dt.date] = strawberry.field(default=None, description="its start, as stored")
+
+
+@strawberry.input(description="Close a relationship's period. It is identified by type, from, to "
+                              "and validFrom (null: the one without a start date).")
+class EndRelationshipInput(RelationshipKey):
     valid_to: dt.date = strawberry.field(description="the last day it holds")
     source: str = strawberry.field(description="the document that says it ended")
 
 
 @strawberry.input(description="Delete a relationship written through the API by mistake, identified "
                               "by type, from, to and validFrom (null: the one without a start date).")
-class DeleteRelationshipInput:
-    type: RelationshipType  # type: ignore[valid-type]
-    from_: strawberry.ID = strawberry.field(name="from")
-    to: strawberry.ID
-    valid_from: Optional[dt.date] = strawberry.field(default=None, description="its start, as stored")
+class DeleteRelationshipInput(RelationshipKey):
     source: str = strawberry.field(description="why: the document or request that shows the mistake "
                                                "(kept in the audit log)")
 
