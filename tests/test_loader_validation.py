@@ -51,13 +51,13 @@ def test_csv_rows_are_checked_with_their_line():
 
 
 def test_csv_lines_after_blank_rows_quoted_newlines_and_a_bad_field(tmp_path):
-    # the lines csv.DictReader gives: a row's last line; for a CSV error, the blank row before it
+    # each problem at the line its row starts on, a CSV error too (a blank line before it is not it)
     units = tmp_path / "units.lines.csv"
     units.write_text('id,name,kind,source\n\nu1,"two\nlines",nope,s\n\n\nu2,,unit,s\nu3,Tre,unit\n'
                      f'\nu4,{"x" * 140_000},unit,s\n', encoding="utf-8")
     problems = problems_of(units)
-    assert [(p.where.line, p.field) for p in problems] == [(4, "kind"), (7, "name"), (8, "source"), (9, "")]
-    assert problems[-1].message == "CSV: field larger than field limit (131072)"
+    assert [(p.where.line, p.field) for p in problems] == [(4, "kind"), (7, "name"), (8, "source"), (10, "")]
+    assert problems[-1].message.startswith("CSV: a cell longer than 131,072 characters (text may have at most 10,000)")
 
 
 def test_file_that_is_not_utf8(tmp_path):
