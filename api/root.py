@@ -11,6 +11,7 @@ from typing import Annotated, Any, List, Optional
 import strawberry
 from strawberry.types import Info
 
+from orggraph.queries import unknown_id
 from orggraph.queries.listing import listed_ids
 from orggraph.queries.traversals import STRATEGY
 from orggraph.schema.model import NODE_BY_LABEL, NODES, NodeType
@@ -145,12 +146,9 @@ async def _known(info: Info, rows: list, **ids: str) -> list:
     Only empty answers pay for the look-up."""
     if rows:
         return rows
-    gate = info.context.gate
-    found = {row["node"]["id"] for cypher in loaders.nodes_by_id(gate.engine.dialect)
-             for row in await gate.read(cypher, {"ids": list(ids.values())})}
-    for argument, node_id in ids.items():
-        if node_id not in found:
-            raise NotFound(f"{argument}: no node has id {node_id!r}")
+    unknown = unknown_id(await info.context.gate.query("nodes_by_id", ids=list(ids.values())), ids)
+    if unknown:
+        raise NotFound(f"{unknown[0]}: no node has id {unknown[1]!r}")
     return rows
 
 

@@ -85,7 +85,9 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if not isinstance(value, str):
                 hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
                 return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
-            if not value.strip():  # a required text says something; an optional blank one is absent
+            # a required text says something; an optional blank one is absent (stripped only when it
+            # may be blank: this runs for every text cell of a load)
+            if not value or (value[0].isspace() and not value.strip()):
                 return (None, "must not be empty" + (" (it is only spaces)" if value else "")) if prop.required \
                     else (None, None)
             # short clean text, nearly all of it, needs no closer look

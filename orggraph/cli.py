@@ -279,10 +279,10 @@ ID_PARAMS = ("id", "from_id", "to_id", "organisation", "agreement")  # named que
 
 def _known(engine, ids: dict[str, str]) -> None:
     """Raise UsageError for the first of `ids` (parameter → id) the graph never held, on any date."""
-    found = {row["id"] for row in engine.query("nodes_by_id", ids=list(ids.values()))} if ids else set()
-    for key, node_id in ids.items():
-        if node_id not in found:
-            raise UsageError(f"--param {key}: no node has id {node_id!r}")
+    from .queries import unknown_id
+    unknown = unknown_id(engine.query("nodes_by_id", ids=list(ids.values())), ids) if ids else None
+    if unknown:
+        raise UsageError(f"--param {unknown[0]}: no node has id {unknown[1]!r}")
 
 
 @app.command()

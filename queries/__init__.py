@@ -190,3 +190,10 @@ def get_query(name: str) -> NamedQuery:
     if name not in queries:
         raise QueryError(f"no named query {name!r}; known: {', '.join(sorted(queries))}")
     return queries[name]
+
+
+def unknown_id(rows: list, ids: dict[str, str]) -> tuple[str, str] | None:
+    """The first (parameter, id) of `ids` that the `nodes_by_id` query's `rows` for them do not
+    name: an id no node has had on any date. The API and the CLI both say so rather than answer empty."""
+    found = {row["id"] for row in rows}
+    return next(((key, node_id) for key, node_id in ids.items() if node_id not in found), None)

@@ -131,15 +131,23 @@ def wrap(text: str | None, width: int = 28, max_lines: int | None = None) -> lis
     return lines
 
 
+_OPENERS, _CLOSERS = "([«", ")]»"
+
+
+def unclosed(text: str) -> list[int]:
+    """Where the brackets still open at the end of `text` begin (a closer closes the innermost)."""
+    opened: list[int] = []
+    for at, char in enumerate(text):
+        if char in _OPENERS:
+            opened.append(at)
+        elif char in _CLOSERS and opened:
+            opened.pop()
+    return opened
+
+
 def still_open(text: str) -> str:
     """The closing brackets a cut text needs, innermost first: "(a [b" gives "])"."""
-    opened: list[str] = []
-    for char in text:
-        if char in "([«":
-            opened.append(")]»"["([«".index(char)])
-        elif char in ")]»" and opened and opened[-1] == char:
-            opened.pop()
-    return "".join(reversed(opened))
+    return "".join(_CLOSERS[_OPENERS.index(text[at])] for at in reversed(unclosed(text)))
 
 
 def esc(text: Any) -> str:
@@ -322,19 +330,23 @@ STATUS_NO = {**STATUS_NO}
 DIFF_NO = {"added": "ny", "ended": "avsluttet", "moved": "flyttet", "changed": "endret"}
 
 
-def box_fill(box: Box) -> str:
+def fill_key(box: Box) -> str:
+    """The kind of box its fill shows (a key of FILL, or the box's own kind if FILL has none)."""
     if box.kind in ("org", "member"):
         if box.subkind == "municipality":
-            return FILL["municipality"]
+            return "municipality"
         if box.subkind in JOINT_KINDS:
-            return FILL["joint"]
-        return FILL["member"] if box.kind == "member" else FILL["org"]
+            return "joint"
+        return box.kind
     if box.kind == "unit":
-        return FILL.get(box.subkind, FILL["unit"])
+        return box.subkind if box.subkind in FILL else "unit"
     if box.kind == "agreement":
-        return FILL["proposed"] if box.subkind == "proposed" else FILL["ended"] if box.subkind == "ended" \
-            else FILL["agreement"]
-    return FILL.get(box.kind, "#ffffff")
+        return box.subkind if box.subkind in ("proposed", "ended") else "agreement"
+    return box.kind
+
+
+def box_fill(box: Box) -> str:
+    return FILL.get(fill_key(box), "#ffffff")
 
 
 def _cell_html(box: Box, size: int = 10) -> str:

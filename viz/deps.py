@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, count_no, date_no, esc, fte_no,
-                     kind_no, legend_box, legend_line, live, number_no, rel_type, require_node,
-                     resolve_as_of, wrap)
+from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, count_no, date_no, esc,
+                     fill_key, fte_no, kind_no, legend_box, legend_line, live, number_no, rel_type,
+                     require_node, resolve_as_of, wrap)
 
 if TYPE_CHECKING:
     from orggraph.engine.base import Engine
@@ -310,18 +310,10 @@ BOX_LEGEND = {
 }
 
 
-def _box_meaning(box: Box) -> str | None:
-    """The BOX_LEGEND entry a drawn box stands for (None: a group box, which says what it holds)."""
-    if box.kind == "org":
-        return "municipality" if box.subkind == "municipality" else "joint" if box.subkind in JOINT_KINDS else "org"
-    if box.kind == "agreement":
-        return box.subkind if box.subkind in ("proposed", "ended") else "agreement"
-    return box.kind if box.kind in BOX_LEGEND else None
-
-
 def deps_legend(chart: Chart) -> list[tuple[str, str]]:
-    """Legend entries for the kinds of line and box the map draws, and only those."""
+    """Legend entries for the kinds of line and box the map draws, and only those (boxes by what
+    their fill shows; every unit is "enhet", a group box says what it holds)."""
     lines = {link.kind for link in chart.links}
-    boxes = {_box_meaning(box) for box in chart.boxes.values()}
+    boxes = {"unit" if box.kind == "unit" else fill_key(box) for box in chart.boxes.values()}
     return [entry for kind, entry in LINE_LEGEND.items() if kind in lines] + \
         [entry for kind, entry in BOX_LEGEND.items() if kind in boxes]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from .common import (STATUS_NO, UNKNOWN, ChartError, ROLE_NO, anchor, date_no, fte_no, holder_text, kind_no, live,
-                     render_graph)
+                     render_graph, still_open, unclosed)
 from .forums import fetch_forums, frequency_text, kind_and_seats
 from .org import drawn_levels, fetch_tree, levels_no, org_chart
 from .posts import member_name
@@ -86,9 +86,6 @@ RETURN DISTINCT d.id AS id, d.title AS title, d.date AS date, d.date_note AS dat
     return out
 
 
-_OPENERS, _CLOSERS = "([«", ")]»"
-
-
 def _trim(text: str | None, limit: int | None) -> str:
     """The text, or with `limit` its first words within that many characters and " …" – never
     cut inside a word nor left with a bracket open."""
@@ -96,16 +93,11 @@ def _trim(text: str | None, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
     cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
-    opened = []  # where the brackets still open at the cut begin
-    for at, char in enumerate(cut):
-        if char in _OPENERS:
-            opened.append(at)
-        elif char in _CLOSERS and opened:
-            opened.pop()
+    opened = unclosed(cut)
     if opened and cut[:opened[0]].strip():
         cut = cut[:opened[0]]  # drop the open aside rather than leave it hanging
     elif opened:  # the whole kept text is inside it: close it after the mark
-        return cut.rstrip(" ,.;:–-") + " …" + "".join(_CLOSERS[_OPENERS.index(cut[at])] for at in reversed(opened))
+        return cut.rstrip(" ,.;:–-") + " …" + still_open(cut)
     return cut.rstrip(" ,.;:–-") + " …"
 
 
