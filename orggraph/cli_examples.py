@@ -5,6 +5,8 @@ command has some and that each one names its own command.
 """
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -46,9 +48,16 @@ def escape(text: str) -> str:
 
 
 def add_examples(app: typer.Typer, chart_app: typer.Typer) -> None:
-    """Set each registered command's epilog from EXAMPLES."""
+    """Set each registered command's epilog from EXAMPLES, and its help from its reflowed docstring."""
     for group, prefix in ((app, ""), (chart_app, "chart ")):
         for info in group.registered_commands:
             name = prefix + (info.name or info.callback.__name__.replace("_", "-"))
             if name in EXAMPLES:
                 info.epilog = epilog(EXAMPLES[name])
+            info.help = reflow(info.help or inspect.getdoc(info.callback) or "")
+
+
+def reflow(text: str) -> str:
+    """One line per paragraph. Rich help keeps a docstring's line breaks, so lines wrapped
+    for the source came out ragged once rich wrapped them again for the terminal."""
+    return "\n\n".join(" ".join(part.split()) for part in inspect.cleandoc(text).split("\n\n"))

@@ -47,6 +47,14 @@ def test_every_command_shows_examples_of_itself():
     assert "Examples" in shown and EXAMPLES["chart org"][0] in shown
 
 
+def test_help_text_is_reflowed_not_broken_where_the_source_wrapped_it():
+    # the docstrings wrap at 100 columns in the source; rich help used to keep those breaks
+    shown = run("load", "--help", env={"COLUMNS": "400"}).stdout
+    assert "removed, and named. Only what changed is written" in shown
+    listed = run("chart", "--help", env={"COLUMNS": "400"}).stdout
+    assert "FTE, line and dotted reporting." in listed
+
+
 def test_version_is_the_installed_package_version():
     from importlib.metadata import version
     result = run("--version")
