@@ -8,13 +8,14 @@ its units are members of.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (VACANT, Box, Chart, anchor, count_no, date_no, holder_legend, holder_text, kind_no,
+from .common import (VACANT, Box, Chart, Link, anchor, count_no, date_no, holder_legend, holder_text, kind_no,
                      legend_box, legend_line, live, number_no, wrap)
 from .org import _fetch_heads, fetch_tree, in_order, members_of
 from .posts import clashing, mark_held, member_name
@@ -178,6 +179,7 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
                 label += f", {count_no(row['seats'], 'seat')}"
             chart.link(forum_id, member, "member", "\n".join(wrap(label, 22, 2)), color="#0f766e",
                        fontcolor="#0f766e", arrowhead="none")
+    tie_shared_labels(chart)
     chart.legend = [
         (legend_box("#8fc4a4"), "møteplass (hyppighet, mandat, myndighet)"),
         (legend_line("#6b7280"), "hører til"),
@@ -187,3 +189,17 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
     if not data.forums:
         chart.summary.append("Ingen møteplasser registrert på denne datoen.")
     return chart
+
+
+def tie_shared_labels(chart: Chart) -> None:
+    """A member of several forums gets several labelled lines that cross on their way to its box,
+    and a label half-way could be read as the neighbour's: tie each such label to its own line
+    (Graphviz `decorate`: the label underlined, with a stroke to the line)."""
+    def member(link: Link) -> str:
+        return link.head if chart.boxes[link.tail].kind == "forum" else link.tail
+
+    labelled = [link for link in chart.links if link.label]
+    lines = Counter(member(link) for link in labelled)
+    for link in labelled:
+        if lines[member(link)] > 1:
+            link.attrs["decorate"] = "true"

@@ -3,6 +3,7 @@ renders. The structure is checked on the drawn model (`Chart`) and on the Graphv
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,18 @@ def test_meeting_place_map(graph):
     assert "Cecilie Lærum (fungerende)" in chart.boxes["kommunalsjef-helse"].lines
     isk = build("forums", graph, "isk", "2010-01-01")
     assert "Rådmannsgruppen" in isk.source and "6 plasser" in isk.boxes["isk-radmannsgruppen"].text()
+
+
+def test_labels_of_lines_that_meet_at_one_member_are_tied_to_their_line(graph):
+    # Frosta sits in two FLV forums: its two labelled lines cross others on their way to its box
+    chart = build("forums", graph, "levanger", "2017-12-31")
+    frosta = [l for l in chart.links if "frosta" in (l.tail, l.head) and l.label]
+    assert len(frosta) >= 2 and all(l.attrs.get("decorate") == "true" for l in frosta)
+    edges = re.findall(r"-> frosta \[(.*?)\]", chart.source, re.S)
+    assert len(edges) == len(frosta) and all("decorate=true" in edge for edge in edges)
+    # a member with one labelled line keeps a plain label
+    single = [l for l in chart.links if l.label and l.head.startswith("isk-enhetsleder")]
+    assert single and not any("decorate" in l.attrs for l in single)
 
 
 def test_diff_over_a_merger(graph):
