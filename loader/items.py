@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from orggraph.dates import iso_date
 from orggraph.schema import (BOOL, DATE, FLOAT, ID_PATTERN, INT, MAX_NAME, MAX_TEXT, NODE_BY_LABEL,
                              NODE_BY_SECTION, REL_BY_NAME, STRING, NodeType, Prop, RelType,
                              max_length, rels_from, rels_into)
@@ -115,7 +116,7 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
             if isinstance(value, dt.datetime):
                 return None, f"must be a date without time, got {value.isoformat()}"
             if not isinstance(value, dt.date):
-                value = dt.date.fromisoformat(str(value))
+                value = iso_date(str(value))
         elif kind == BOOL:
             if from_text and value.lower() in ("true", "false"):
                 value = value.lower() == "true"
@@ -130,7 +131,7 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
         return None, f"must be at least {prop.minimum:g}, got {value:g}"
     if prop.choices and value not in prop.choices:
         return None, f"must be one of {', '.join(prop.choices)}; got {value!r}"
-    if prop.name == "id" and not _ID.match(value):
+    if prop.name == "id" and not _ID.fullmatch(value):  # not match: $ lets a final newline through
         return None, (f"{value!r} is not a valid id: use letters a-z, digits and . _ : - "
                       "(no spaces or æøå), at most 128 characters")
     return value, None

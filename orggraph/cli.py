@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .config import Settings
+from .dates import iso_date
 from .errors import DatabaseUnavailable, OrggraphError, QueryError, UsageError
 
 app = typer.Typer(
@@ -185,7 +186,7 @@ def export(
     day = None
     if as_of:
         try:
-            day = dt.date.fromisoformat(as_of)
+            day = iso_date(as_of)
         except ValueError:
             raise UsageError(f"--as-of must be a date YYYY-MM-DD, got {as_of!r}") from None
     with opened() as engine:

@@ -28,6 +28,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable
 
 from orggraph.collation import sort_key
+from orggraph.dates import iso_date
 from orggraph.errors import QueryError
 
 from .line_index import question
@@ -69,7 +70,7 @@ class Param:
 
 def _convert(raw: Any, type_name: str) -> Any:
     if type_name == "date":
-        return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        return raw if isinstance(raw, dt.date) else iso_date(str(raw))
     if type_name == "int":
         if isinstance(raw, bool):
             raise TypeError

@@ -106,6 +106,8 @@ def test_expected_failures_have_no_traceback(tmp_path):
         (run("load", str(tmp_path / "missing.yaml"), db=db), 2, "no such file"),
         (run("--engine", "oracle", "stats", db=db), 2, "unknown engine"),
         (run("export", str(tmp_path / "out"), "--as-of", "2020-13-01", db=db), 2, "--as-of must be a date"),
+        (run("export", str(tmp_path / "out"), "--as-of", "20200101", db=db), 2, "--as-of must be a date"),
+        (run("query", "chain_of_command", "-p", "id=x", "-p", "as_of=2020W011", db=db), 2, "must be a date"),
         (run("stats", env={"ORGGRAPH_ENGINE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:1"}), 4,
          "cannot reach Neo4j"),
         # a mistyped --db: no new empty database is made and answered from

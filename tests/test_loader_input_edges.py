@@ -114,7 +114,9 @@ def test_a_row_over_several_lines_is_located_where_it_starts(tmp_path):
 YAML_CASES = [("fte: .nan", "fte", "finite"), ("fte: .inf", "fte", "finite"), ("fte: -.inf", "fte", "finite"),
               ("fte: 1.0e+309", "fte", "finite"), ("fte: " + "9" * 400, "fte", "too large"),
               ("fte: -1.5", "fte", "at least 0"), ("name: ''", "name", "empty"), ('name: "   "', "name", "empty"),
-              ("source: ''", "source", "empty")]
+              ("source: ''", "source", "empty"),
+              # ISO's basic and week forms, which Python's fromisoformat would take
+              ('valid_from: "20171231"', "valid_from", "YYYY-MM-DD"), ('valid_to: "2017W011"', "valid_to", "YYYY-MM-DD")]
 
 
 @pytest.mark.parametrize("line, field, message", YAML_CASES, ids=[c[0][:16] for c in YAML_CASES])
@@ -141,6 +143,12 @@ def test_a_whole_number_python_will_not_read_is_a_problem_not_a_traceback(tmp_pa
                  f"seats: {'9' * 5000}}}\n")
     [problem] = problems_of(path)
     assert problem.where.line == 3 and "whole number" in problem.message
+
+
+def test_an_id_with_a_final_newline_is_not_a_second_id(tmp_path):
+    path = write(tmp_path / "units.yaml", 'source: s\nunits:\n  - {id: "u1\\n", name: U, kind: unit}\n')
+    [problem] = problems_of(path)
+    assert (problem.where.line, problem.field) == (3, "id") and "not a valid id" in problem.message
 
 
 def test_csv_values_that_cannot_be_stored(tmp_path):

@@ -219,6 +219,8 @@ def test_bad_parameters_are_named(graph):
         graph.query("chain_of_command")
     with pytest.raises(QueryError, match="'as_of' must be a date"):
         graph.query("chain_of_command", id="natt", as_of="last week")
+    with pytest.raises(QueryError, match="'as_of' must be a date"):  # ISO's basic form is not YYYY-MM-DD
+        graph.query("chain_of_command", id="natt", as_of="20220101")
     with pytest.raises(QueryError, match="no named query"):
         graph.query("everything")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from orggraph.collation import sort_key
+from orggraph.dates import iso_date
 from orggraph.errors import OrggraphError
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return iso_date(str(value))
     except ValueError:
         raise ChartError(f"not a date: {value!r} (write YYYY-MM-DD)") from None
 

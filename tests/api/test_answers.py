@@ -167,6 +167,9 @@ def test_bad_dates_are_errors_with_their_location(asgi):
         ('{ b: units(asOf: "2017-02-30") { totalCount } }', {}, (1, 18),
          'Value cannot represent a Date: "2017-02-30". day is out of range for month'),
         ('{ auditLog(since: "yesterday") { at } }', {}, (1, 19), 'Value cannot represent a DateTime: "yesterday".'),
+        # ISO's basic and week forms are not YYYY-MM-DD, though Python's fromisoformat takes them
+        ('{ b: units(asOf: "20170101") { totalCount } }', {}, (1, 18), 'Value cannot represent a Date: "20170101".'),
+        ('{ b: units(asOf: "2024-W10-3") { totalCount } }', {}, (1, 18), 'Value cannot represent a Date: "2024-W10-3".'),
         ('mutation {\n  createUnit(input: {id: "x", name: "X", kind: "team", source: "s",\n'
          '    validFrom: "2020-13-01"}) { id } }', {}, (3, 16), 'Value cannot represent a Date: "2020-13-01".'),
         ('{ units(asOf: 20200101) { totalCount } }', {}, (1, 15), "Expected a string"),
