@@ -10,8 +10,8 @@ startsWith isNull` (and `ignoreCase`), numbers and dates `eq ne in gt gte lt lte
 booleans `eq isNull`; `AND`, `OR` (lists) and `NOT` combine them. Property names come
 from the model, never from the client; every value travels as a parameter.
 A null operand (`eq: null`) means "no condition"; ask `isNull` for missing values.
-`ne` also matches nodes without the property (not this value, nor any), and `OR: []`, like
-`in: []`, matches nothing.
+`ne` and `NOT` also match nodes without the property (not this value, nor any: a comparison
+with a missing value is false, never null), and `OR: []`, like `in: []`, matches nothing.
 """
 import datetime as dt
 import sys
@@ -142,8 +142,9 @@ class Compiler:
             parts += [self.condition(w) for w in where.and_]
         if where.or_ is not None:  # none of no alternatives holds, as nothing is `in: []`
             parts.append("(" + " OR ".join(self.condition(w) for w in where.or_) + ")" if where.or_ else "false")
-        if where.not_ is not None:
-            parts.append(f"NOT {self.condition(where.not_)}")
+        if where.not_ is not None:  # a comparison with a missing property is null, not false:
+            # NOT (fte > 5) must hold for a unit without fte, as `ne` does, so null counts as false
+            parts.append(f"NOT coalesce({self.condition(where.not_)}, false)")
         return "(" + " AND ".join(parts) + ")" if parts else "true"
 
     def _prop(self, prop: str, conditions: Any) -> list[str]:

@@ -115,6 +115,12 @@ def test_lists_filter_sort_and_page(asgi):
     assert ids({"OR": []}) == [] and ids({"AND": []}) == ids({})
     assert ids({"fte": {"eq": 80}}) == ["hjemmetjeneste"]
     assert ids({"fte": {"ne": 80}}) == [i for i in ids({}) if i != "hjemmetjeneste"]  # natt, stab have none
+    # NOT of a comparison holds where the property is missing, as ne does, at any depth
+    assert ids({"NOT": {"fte": {"eq": 80}}}) == ids({"fte": {"ne": 80}})
+    assert ids({"NOT": {"fte": {"gt": 1000}}}) == ids({})
+    assert ids({"NOT": {"NOT": {"fte": {"gt": 1000}}}}) == []
+    assert ids({"NOT": {"OR": [{"fte": {"gt": 1000}}, {"kind": {"eq": "team"}}]}}) == \
+        [i for i in ids({}) if i not in ids({"kind": {"eq": "team"}})]
     # a value that looks like Cypher stays a value
     assert ids({"name": {"eq": "x' OR 1=1 //"}}) == []
     # the empty text is in every name, on both engines (LadybugDB's own CONTAINS '' is false)
