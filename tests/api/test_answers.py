@@ -213,6 +213,21 @@ def test_a_change_event_shows_what_it_ended_and_what_it_began_at_once(asgi):
                )["node"] == {"endedBy": [{"node": {"id": "sammenslaing"}}]}
 
 
+def test_changes_are_listed_by_the_day_they_happened(asgi):
+    """`changes(asOf:)` lists what had happened by then, `changes(during:)` what happened within
+    the range (the merger is on 2020-01-01); before, every change was listed for every date."""
+    def listed(args: str) -> list[str]:
+        field = f"changes({args})" if args else "changes"
+        return [n["id"] for n in gql(asgi, f"{{ {field} {{ nodes {{ id }} }} }}")["changes"]["nodes"]]
+    assert listed('asOf: "2019-12-31"') == [] and listed('asOf: "2020-01-01"') == ["sammenslaing"]
+    assert listed("") == ["sammenslaing"]  # today
+    assert listed('during: {start: "2020-01-02", end: "2024-01-01"}') == []
+    assert listed('during: {start: "2019-01-01", end: "2020-01-01"}') == ["sammenslaing"]
+    assert listed('asOf: "2010-01-01", where: {kind: {eq: "merger"}}') == []
+    counted = gql(asgi, '{ changes(asOf: "2019-12-31") { totalCount } }')["changes"]["totalCount"]
+    assert counted == 0
+
+
 def test_a_decision_exists_from_its_date(asgi):
     """A decision stated with a date and no period is valid from that date: not listed, nor linked
     from the body that made it, before the day it was made."""

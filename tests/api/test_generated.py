@@ -83,7 +83,7 @@ def test_filters_compile_to_parameters_only():
     assert "x'" not in cypher and "OR true" not in cypher
     assert params == {"w0": ["a", "b"], "w1": "H", "w2": 1.5, "w3": "x' OR true //"}
     assert cypher == ("(n.name IN $w0 AND n.name STARTS WITH $w1 AND "
-                      "((n.fte >= $w2) OR (NOT (n.kind = $w3))))")
+                      "((n.fte >= $w2) OR (NOT coalesce((n.kind = $w3), false))))")
     assert compile_where("Unit", None) == ("true", {})
     assert compile_where("Unit", W()) == ("true", {})
 
