@@ -219,9 +219,10 @@ def _already_ended(what: str, valid_to: dt.date | None, correct: str) -> None:
 
 
 def closing(engine: Engine) -> str:
-    """The SET clause that ends relationship `r` on $day, citing $source."""
-    return (f"SET r.valid_to = {engine.typed('$day', DATE)}, r.source = {engine.typed('$source', STRING)}, "
-            f"r.dataset = {engine.typed('$dataset', STRING)}")
+    """The SET clause that ends relationship `r` on $end_day, citing $end_source. Its dataset stays: a
+    dataset's relationship ended here is still the dataset's (a reload states it again as its file
+    does), and only what the API itself wrote may be deleted (delete_rel)."""
+    return f"SET r.valid_to = {engine.typed('$end_day', DATE)}, r.source = {engine.typed('$end_source', STRING)}"
 
 
 def end_node(engine: Engine, label: str, node_id: str, valid_to: dt.date, source: str,
@@ -236,7 +237,7 @@ def end_node(engine: Engine, label: str, node_id: str, valid_to: dt.date, source
     rels = rels_of(reader, label, node_id)
     ended = [r for r in rels if cascade and r.props.get("valid_to") is None
              and (r.props.get("valid_from") is None or r.props["valid_from"] <= valid_to)]
-    closed = [replace(r, props={**r.props, "valid_to": valid_to, "source": source, "dataset": DATASET})
+    closed = [replace(r, props={**r.props, "valid_to": valid_to, "source": source})
               for r in ended]
     kept = [r for r in rels if r not in ended]
     check(Parsed(nodes=[stored], rels=rels),
@@ -245,9 +246,9 @@ def end_node(engine: Engine, label: str, node_id: str, valid_to: dt.date, source
     row = _node_row(label, item.props)
     tx.touched([row["id"]])
     tx.run(upsert_statement(engine, label), {"rows": [node_dict(engine, label, row)]})
-    params = {"id": node_id, "day": valid_to, "source": source, "dataset": DATASET}
+    params = {"id": node_id, "end_day": valid_to, "end_source": source}
     sets = closing(engine)
-    open_on_day = "r.valid_to IS NULL AND (r.valid_from IS NULL OR r.valid_from <= $day)"
+    open_on_day = "r.valid_to IS NULL AND (r.valid_from IS NULL OR r.valid_from <= $end_day)"
     for rel_type in sorted({r.type for r in ended}):
         rel = REL_BY_NAME[rel_type]
         for arrow, applies in ((f"-[r:{rel_type}]->", label in rel.sources),
@@ -339,7 +340,10 @@ def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from:
     reader = TxReader(engine, tx)
     rel = REL_BY_NAME[rel_type]
     what, stored, ends, match, params = _stored_rel(reader, rel_type, source, target, valid_from)
-    _already_ended(what, stored.props.get("valid_to"), "a wrong date is corrected in its dataset")
+    dataset = stored.props.get("dataset")
+    _already_ended(what, stored.props.get("valid_to"),
+                   "delete it with deleteRelationship and add it again" if dataset == DATASET else
+                   f"a wrong date is corrected in dataset {dataset!r}'s file")
     fields = {k: v for k, v in stored.props.items() if k != "dataset" and v is not None}
     item, problems = _rel_item_from_input(rel, source, target,
                                           {**fields, "valid_to": valid_to, "source": new_source})
@@ -347,7 +351,5 @@ def end_rel(engine: Engine, rel_type: str, source: str, target: str, valid_from:
     check(Parsed(nodes=nodes, rels=[stored]), Parsed(nodes=nodes, rels=[item], problems=problems),
           reader, (source, target))
     tx.touched([source, target])
-    tx.run(f"{match} SET r.valid_to = {engine.typed('$valid_to', DATE)}, "
-           f"r.source = {engine.typed('$new_source', STRING)}, r.dataset = {engine.typed('$dataset', STRING)}",
-           {**params, "valid_to": valid_to, "new_source": new_source, "dataset": DATASET})
-    return {**item.props, "type": rel_type, "from_id": source, "to_id": target}
+    tx.run(f"{match} {closing(engine)}", {**params, "end_day": valid_to, "end_source": new_source})
+    return {**item.props, "dataset": dataset, "type": rel_type, "from_id": source, "to_id": target}

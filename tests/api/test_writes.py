@@ -231,7 +231,7 @@ def test_end_relationship_by_its_start(secured, tmp_path):
     key = {"type": "HOLDS", "from": "cecilie", "to": "kommunalsjef-helse", "validFrom": "2021-07-01"}
     ended = write(secured, END_REL, {"input": {**key, "validTo": "2024-03-31", "source": "melding 2024"}})
     assert ended["endRelationship"] == {**key, "validTo": "2024-03-31", "source": "melding 2024",
-                                        "dataset": "api"}
+                                        "dataset": "fjordvik"}  # still the dataset's: the API only ended it
     holders = '{ node(id: "kommunalsjef-helse", asOf: "%s") { ... on Post { holders { node { id } } } } }'
     assert read(secured, holders % "2024-03-31")["node"]["holders"] == [{"node": {"id": "cecilie"}}]
     assert read(secured, holders % "2024-04-01")["node"]["holders"] == []
@@ -282,12 +282,29 @@ def test_a_relationship_the_api_wrote_by_mistake_can_be_deleted(secured_asgi):
     assert problems(secured_asgi, delete, {"input": {**from_file, "source": "s"}}) == [
         ("input", "[input] HOLDS cecilie → kommunalsjef-helse starting 2021-07-01 belongs to dataset 'fjordvik': "
                   "correct it in that dataset's file and load it again (only what the API wrote is deleted here)")]
+    # ended through the API, it is still the dataset's: ending it is no way round that
+    write(secured_asgi, END_REL, {"input": {**from_file, "validTo": "2024-03-31", "source": "s"}})
+    assert problems(secured_asgi, delete, {"input": {**from_file, "source": "s"}})[0][1].startswith(
+        "[input] HOLDS cecilie → kommunalsjef-helse starting 2021-07-01 belongs to dataset 'fjordvik'")
+    # nor is ending its node: the relationships it closes keep their dataset too
+    write(secured_asgi, "mutation { endUnit(input: {id: \"natt\", validTo: \"2023-06-30\", source: \"s\"}) { id } }")
+    natt = {"type": "PART_OF", "from": "natt", "to": "hjemmetjeneste", "validFrom": None}
+    assert "belongs to dataset 'fjordvik'" in problems(secured_asgi, delete, {"input": {**natt, "source": "s"}})[0][1]
+    # what the API added and ended is the API's: a wrong end is mended by deleting it and adding it again
+    key = {**key, "validFrom": "2024-02-01"}
+    write(secured_asgi, ADD, {"input": {**key, "source": "s"}})
+    write(secured_asgi, END_REL, {"input": {**key, "validTo": "2024-05-31", "source": "s"}})
+    assert problems(secured_asgi, END_REL, {"input": {**key, "validTo": "2024-06-30", "source": "s"}}) == [
+        ("input.validTo", "[input.validTo] PART_OF kveld → hjemmetjeneste starting 2024-02-01 already ended on "
+                          "2024-05-31; history is kept, so an end is not moved (delete it with deleteRelationship "
+                          "and add it again)")]
+    assert write(secured_asgi, delete, {"input": {**key, "source": "s"}})["deleteRelationship"]["dataset"] == "api"
 
 
 def test_a_failed_write_leaves_nothing_behind(graph, tmp_path, monkeypatch, caplog):
     """The node is written before its relationships are closed; a failure then undoes both."""
     client = AsgiClient(secured_app(graph, tmp_path))
-    monkeypatch.setattr(writes, "closing", lambda engine: "SET r.valid_to = nosuchfunction($day)")
+    monkeypatch.setattr(writes, "closing", lambda engine: "SET r.valid_to = nosuchfunction($end_day)")
     response = client.post("/graphql", headers=EDITOR, json={
         "query": 'mutation { endUnit(input: {id: "natt", validTo: "2023-06-30", source: "s"}) { id } }'})
     assert response.json()["errors"][0]["message"] == "internal error"
