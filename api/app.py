@@ -71,14 +71,17 @@ def _wants_ide(request: Request) -> bool:
     return request.method in READS and "text/html" in accept and "query" not in request.query_params
 
 
-def _request_error(message: str, status: int, media: str, headers: dict | None = None) -> Response:
-    return JSONResponse({"errors": [{"message": message}]}, status, headers=headers, media_type=media)
+def _request_error(message: str, status: int, media: str, code: str, headers: dict | None = None) -> Response:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status,
+                        headers=headers, media_type=media)
 
 
 class _BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400, headers: dict | None = None):
+    """A request that is not a usable GraphQL request over HTTP (BAD_REQUEST), or too big."""
+
+    def __init__(self, message: str, status: int = 400, headers: dict | None = None, code: str = "BAD_REQUEST"):
         super().__init__(message)
-        self.status, self.headers = status, headers
+        self.status, self.headers, self.code = status, headers, code
 
 
 async def _body(request: Request, limits: Limits) -> bytes:
@@ -86,7 +89,7 @@ async def _body(request: Request, limits: Limits) -> bytes:
     def too_big(size: str) -> _BadRequest:
         return _BadRequest(f"the request body ({size} bytes) exceeds the limit max_body_bytes = "
                            f"{limits.max_body_bytes} bytes (set {limits_module.ENV['max_body_bytes']} "
-                           "to change it)", 413)
+                           "to change it)", 413, code="LIMIT_EXCEEDED")
 
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_body_bytes:
@@ -241,9 +244,9 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
                 except Exception:  # noqa: BLE001 - a bug in the estimate must not block requests
                     logging.getLogger("orggraph.api").exception("the limits check failed; executing anyway")
         except _BadRequest as exc:
-            return _request_error(str(exc), exc.status, media, exc.headers)
+            return _request_error(str(exc), exc.status, media, exc.code, exc.headers)
         except LimitExceeded as exc:
-            return _request_error(str(exc), exc.status, media)
+            return _request_error(str(exc), exc.status, media, "LIMIT_EXCEEDED")
         writes = _is_mutation(document, operation)
         # Reads carry the deadline to the database, which stops a statement still running then.
         deadline = None if writes else time.monotonic() + limits.max_query_seconds
@@ -254,7 +257,7 @@ def create_app(engine: Engine, *, auth: AuthConfig | None = None, limits: Limits
             return _request_error(
                 f"the query ran longer than the limit max_query_seconds = {limits.max_query_seconds:g} s "
                 f"(set {limits_module.ENV['max_query_seconds']} to change it); ask for less, e.g. "
-                "smaller pages or fewer levels", 400, media)
+                "smaller pages or fewer levels", 400, media, "TIMEOUT")
         if writes:
             result = await running  # a write is never abandoned half-way: its transaction decides
         else:

@@ -144,7 +144,8 @@ def test_bodies_that_are_not_utf8_json(secured):
                           (b"\xef\xbb\xbf{}", "not JSON"), (b"", "not JSON"), (b"null", "must be a JSON object")):
         response = raw(secured, body)
         assert response.status_code == 400, (body[:40], response.text)
-        assert message in well_formed(response)["errors"][0]["message"]
+        [error] = well_formed(response)["errors"]
+        assert message in error["message"] and error["extensions"] == {"code": "BAD_REQUEST"}
 
 
 def test_unpaired_surrogates_are_refused_at_the_door(secured):

@@ -19,13 +19,14 @@ def app_with(graph, tmp_path, **limits):
     return create_app(graph, limits=Limits(**limits), audit=tmp_path / "audit.jsonl")
 
 
-def refused(client, query: str, variables: dict | None = None, status: int = 400) -> str:
+def refused(client, query: str, variables: dict | None = None, status: int = 400,
+            code: str = "LIMIT_EXCEEDED") -> str:
     for accept in ("application/json", GQL_RESPONSE):  # whatever the client accepts
         response = client.post("/graphql", json={"query": query, "variables": variables or {}},
                                headers={"Accept": accept})
         assert response.status_code == status, response.text
         body = response.json()
-        assert "data" not in body
+        assert "data" not in body and body["errors"][0]["extensions"] == {"code": code}, body
     return body["errors"][0]["message"]
 
 
@@ -82,15 +83,16 @@ def test_body_size(strict):
     padding = " " * 3000
     response = strict.post("/graphql", json={"query": "{ municipalities { id } }" + padding})
     assert response.status_code == 413
-    assert "exceeds the limit max_body_bytes = 2000 bytes (set ORGGRAPH_MAX_BODY_BYTES" in \
-        response.json()["errors"][0]["message"]
+    [error] = response.json()["errors"]
+    assert "exceeds the limit max_body_bytes = 2000 bytes (set ORGGRAPH_MAX_BODY_BYTES" in error["message"]
+    assert error["extensions"] == {"code": "LIMIT_EXCEEDED"}
 
 
 def test_query_time(graph, tmp_path):
     """The deadline travels with every statement of the request; the database stops what is still
     running then (tests/test_time_limit.py shows that on a statement that runs for long)."""
     client = AsgiClient(app_with(graph, tmp_path, max_query_seconds=0.000001))
-    assert refused(client, "{ units { totalCount } }").startswith(
+    assert refused(client, "{ units { totalCount } }", code="TIMEOUT").startswith(
         "the query ran longer than the limit max_query_seconds = 1e-06 s (set ORGGRAPH_MAX_QUERY_SECONDS")
     relaxed = AsgiClient(app_with(graph, tmp_path, max_query_seconds=30))
     assert gql(relaxed, "{ units { totalCount } }")["units"]["totalCount"] > 0
