@@ -241,6 +241,8 @@ async def search(info: Info, text: str, types: Optional[List[str]], first: int,
     unknown = sorted(set(types or ()) - set(NODE_TYPES))
     if unknown:
         raise BadInput(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(NODE_TYPES)}")
+    if types == []:  # of no types, nothing: as `in: []` and `OR: []` match nothing
+        return []
     gate = info.context.gate
     dialect = gate.engine.dialect
     if gate.engine.stores_keys:  # Neo4j ranks through the keys it keeps

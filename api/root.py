@@ -11,6 +11,7 @@ from typing import Annotated, Any, List, Optional
 import strawberry
 from strawberry.types import Info
 
+from orggraph.errors import QueryError
 from orggraph.queries import unknown_id
 from orggraph.queries.listing import listed_ids
 from orggraph.queries.traversals import STRATEGY
@@ -220,8 +221,12 @@ async def withdrawal(info: Info, organisation_id: strawberry.ID, agreement_id: s
     # nullable: "not a party" depends on the data, and must not null the answer's other fields
     check_depth("steps", steps)
     day = info.context.as_of(as_of)
-    rows = await info.context.gate.query("withdrawal", organisation=organisation_id,
-                                         agreement=agreement_id, steps=steps, as_of=day)
+    try:
+        rows = await info.context.gate.query("withdrawal", organisation=organisation_id,
+                                             agreement=agreement_id, steps=steps, as_of=day)
+    except QueryError:  # an id that names nothing at all is NOT_FOUND, as in the other questions
+        await _known(info, [], organisationId=organisation_id, agreementId=agreement_id)
+        raise
     return rows_as(Affected, rows, day)
 
 

@@ -140,6 +140,8 @@ def test_search_ignores_case_and_diacritics(asgi):
     assert data["b"] == [{"id": "sor", "displayName": "Sørå"},
                          {"id": "sammenslaing", "displayName": "Nordøy og Sørå blir Fjordvik"}]
     assert data["c"][0]["id"] == "helse"  # exact name prefix first
+    # of no types, nothing (as `in: []`); an unknown type is refused
+    assert gql(asgi, '{ search(text: "helse", asOf: "2022-01-01", types: []) { id } }')["search"] == []
     later = gql(asgi, '{ search(text: "sora", asOf: "2022-01-01") { id } }')["search"]
     assert later == [{"id": "sammenslaing"}]  # Sørå itself ended with 2019
     # the old spellings aa and oe, as typed on a keyboard without å and ø

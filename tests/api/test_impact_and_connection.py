@@ -38,6 +38,12 @@ def test_a_refused_withdrawal_leaves_the_other_answers(asgi):
     assert body["data"] == {"a": {"id": "nord"}, "w": None}, body
     (error,) = body["errors"]
     assert error["path"] == ["w"] and "'fjordvik' is not a party to agreement 'barnevern-avtale'" in error["message"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    # an id that names nothing is NOT_FOUND, as in the other questions
+    body = asgi.post("/graphql", json={"query": '{ w: withdrawal(organisationId: "nosuch", agreementId: '
+                                                '"barnevern-avtale") { id } }'}).json()
+    (error,) = body["errors"]
+    assert (error["extensions"]["code"], error["message"]) == ("NOT_FOUND", "organisationId: no node has id 'nosuch'")
 
 
 def test_connection_between_two_nodes(asgi):
