@@ -6,6 +6,7 @@ and reach the client as "internal error" with the same path and locations.
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql import GraphQLError
 
@@ -49,10 +50,18 @@ class InvalidWrite(OrggraphError):
 
 def is_client_error(error: GraphQLError) -> bool:
     original = error.original_error
+    if error.path and _ANSWER_BROKEN.match(error.message):
+        return False  # the server's answer does not fit its own schema: a bug, never the client's
     # No original error: a parse or validation error from graphql-core itself.
     from .auth import NotAllowed
     return original is None or isinstance(original, (BadInput, InvalidWrite, NotAllowed, QueryError,
                                                      QueryTimeout, GraphQLError))
+
+
+# graphql-core serialising a value a resolver returned (at a path) that its scalar cannot represent,
+# such as an infinite Float; an input value that does not fit is refused without a path. (A null in
+# a non-null field is a TypeError, masked anyway.)
+_ANSWER_BROKEN = re.compile(r"\w+ cannot represent ")
 
 
 class NotFound(BadInput):

@@ -11,7 +11,7 @@ import pytest
 from orggraph.api import create_app, sdl
 from orggraph.engine.base import Engine
 
-from apiutil import AsgiClient, client, gql, graph, make_client  # noqa: F401 (fixtures)
+from apiutil import AsgiClient, asgi, client, gql, graph, make_client  # noqa: F401 (fixtures)
 
 QUERY = '{ municipalities(asOf: "2020-01-01") { id } }'
 GQL_RESPONSE = "application/graphql-response+json"
@@ -158,3 +158,24 @@ def test_concurrent_requests_share_the_one_engine(client):
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda _: gql(client, QUERY), range(24)))
     assert all(a == {"municipalities": [{"id": "fjordvik"}]} for a in answers)
+
+
+def test_an_answer_that_breaks_the_schema_is_internal_not_the_clients(asgi, monkeypatch, caplog):
+    """A value its scalar cannot represent (a float no JSON number holds) is the server's bug: masked
+    as INTERNAL and logged, not reported to the client as if its query were wrong."""
+    from orggraph.api import root
+    real = root.build_node
+
+    def broken(row, day):
+        node = real(row, day)
+        node.fte = float("inf")  # an overflowed sum, say: Float holds no infinity
+        return node
+    monkeypatch.setattr(root, "build_node", broken)
+    with caplog.at_level(logging.ERROR, logger="orggraph.api"):
+        body = asgi.post("/graphql", json={"query": '{ a: node(id: "natt") { ... on Unit { fte } } '
+                                                    'b: municipalities { id } }'}).json()
+    (error,) = body["errors"]
+    assert (error["message"], error["path"], error["extensions"]) == ("internal error", ["a", "fte"],
+                                                                      {"code": "INTERNAL"})
+    assert body["data"]["a"] == {"fte": None} and body["data"]["b"]  # the siblings still answer
+    assert any("cannot represent" in r.getMessage() for r in caplog.records if r.name == "orggraph.api")
