@@ -7,8 +7,10 @@ with its own period and source.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
-import tempfile
+import re
+import secrets
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from orggraph.engine.base import Engine
+from orggraph.errors import OrggraphError
 from orggraph.schema import NODES, RELS
 
 from .folder import output_folder
@@ -56,27 +59,63 @@ def collect(engine: Engine, as_of: dt.date | None = None) -> dict[str, dict[str,
     return out
 
 
-def _file_name(dataset: str) -> str:
-    return dataset.replace("/", "_") + ".yaml"
+_PLAIN = re.compile(r"\w[\w.-]*")  # a dataset name that is a file name as it is
+_LONGEST = 200  # bytes of a plain name kept as the file name (a file name may have 255)
+
+
+def file_names(datasets: list[str]) -> dict[str, str]:
+    """A file name per dataset: the name itself where it is plain, otherwise a cleaned, shortened
+    one with a hash of the whole name. Never hidden, never too long, and unique even where the file
+    system ignores case; the file's `dataset:` keeps the name, so loading it back restores it."""
+    def tagged(dataset: str) -> str:
+        stem = re.sub(r"[^\w.-]+", "_", dataset).lstrip("._-")[:40] or "dataset"
+        return f"{stem}-{hashlib.sha256(dataset.encode()).hexdigest()[:10]}.yaml"
+
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    # plain names first, so they keep theirs
+    for dataset in sorted(datasets, key=lambda d: (not _PLAIN.fullmatch(d), d)):
+        plain = _PLAIN.fullmatch(dataset) and len(dataset.encode()) <= _LONGEST
+        name = dataset + ".yaml" if plain else tagged(dataset)
+        if name.lower() in taken:
+            name = tagged(dataset)
+        while name.lower() in taken:  # only a name made to collide with a hash gets here
+            name = "_" + name
+        taken.add(name.lower())
+        names[dataset] = name
+    return names
 
 
 def export(engine: Engine, folder: Path, as_of: dt.date | None = None) -> dict[str, int]:
     """Write one YAML file per dataset into `folder`; returns entries per file."""
     collected = sorted(collect(engine, as_of).items())
-    names = {_file_name(dataset) for dataset, _ in collected}
-    output_folder(folder, lambda path: path.name in names)  # a second export into it overwrites
+    names = file_names([dataset for dataset, _ in collected])
+    ours = set(names.values())
+    output_folder(folder, lambda path: path.name in ours)  # a second export into it overwrites
     written = {}
     for dataset, sections in collected:
         doc: dict[str, Any] = {"dataset": dataset}
         if as_of:
             doc["description"] = f"exported from orggraph as of {as_of.isoformat()}"
         doc.update(sections)
-        name = _file_name(dataset)
-        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
-        # write beside, then rename: a reader never sees half a file
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".yaml")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, folder / name)
+        name = names[dataset]
+        _write(folder / name, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110))
         written[name] = sum(len(v) for v in sections.values())
     return written
+
+
+def _write(path: Path, text: str) -> None:
+    """Write beside, then rename: a reader never sees half a file, and a failure leaves none. The
+    file's mode follows the umask, as any file the user writes."""
+    temporary = path.with_name(f".export-{os.getpid()}-{secrets.token_hex(4)}.yaml")
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OrggraphError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -76,16 +76,25 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str | None]:
-    """Check and convert one value; returns (value, message) where message says what is wrong."""
+def not_text(value: Any, written: str | None = None) -> str:
+    """The message for a value that is not text; `written` is the value as the file wrote it."""
+    got = f"{type(value).__name__} {value!r}"
+    if written is not None:  # YAML 1.1 reads 0301 as the octal 193 and yes as True: quote as written
+        return f'must be text, but YAML reads {written} as {got}; quote it: "{written}"'
+    return f"must be text, got {got}" + (" (put it in quotes)" if isinstance(value, (int, float, dt.date)) else "")
+
+
+def convert(prop: Prop, value: Any, from_text: bool = False, written: str | None = None
+            ) -> tuple[Any, str | None]:
+    """Check and convert one value; returns (value, message) where message says what is wrong.
+    `written` is the text of a YAML value that YAML read as something other than text."""
     if value is None or (from_text and value == ""):
         return None, None
     kind = prop.type
     try:
         if kind == STRING:
             if not isinstance(value, str):
-                hint = f' (quote it: "{value}")' if isinstance(value, (int, float)) else ""
-                return None, f"must be text, got {type(value).__name__} {value!r}{hint}"
+                return None, not_text(value, written)
             # a required text says something; an optional blank one is absent (stripped only when it
             # may be blank: this runs for every text cell of a load)
             if not value or (value[0].isspace() and not value.strip()):
@@ -131,10 +140,17 @@ def convert(prop: Prop, value: Any, from_text: bool = False) -> tuple[Any, str |
         return None, f"must be at least {prop.minimum:g}, got {value:g}"
     if prop.choices and value not in prop.choices:
         return None, f"must be one of {', '.join(prop.choices)}; got {value!r}"
+    if prop.pattern and not _pattern(prop.pattern).fullmatch(value):
+        return None, f"must match {prop.pattern} ({prop.doc}), got {value!r}"
     if prop.name == "id" and not _ID.fullmatch(value):  # not match: $ lets a final newline through
         return None, (f"{value!r} is not a valid id: use letters a-z, digits and . _ : - "
                       "(no spaces or æøå), at most 128 characters")
     return value, None
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _suggest(word: str, options: list[str]) -> str:
@@ -197,6 +213,7 @@ class DocumentParser:
             self.problem(line, where_prefix, f"each entry must be a mapping of fields, got {item!r}")
             return
         lines = getattr(item, "key_lines", {})
+        written = getattr(item, "written", {})
         fields, forward, reverse, required = _node_shape(node_type.label)
         from_text = self.from_text
         props: dict[str, Any] = {}
@@ -205,7 +222,7 @@ class DocumentParser:
             name = str(key)
             prop = fields.get(name)
             if prop is not None:
-                converted, error = convert(prop, value, from_text)
+                converted, error = convert(prop, value, from_text, written.get(name))
                 if error:
                     self.problem(lines.get(name, line), name, error)
                 props[prop.name] = converted
@@ -217,7 +234,8 @@ class DocumentParser:
                 allowed = list(fields) + list(forward) + list(reverse)
                 self.problem(lines.get(name, line), name, f"{node_type.label} has no field {key!r}"
                              + _suggest(name, allowed))
-        props.setdefault("source", self.default_source)
+        if props.get("source") is None:  # absent or null: the file's source applies
+            props["source"] = self.default_source
         props["dataset"] = self.dataset
         if node_type.starts_on and props.get("valid_from") is None:
             props["valid_from"] = props.get(node_type.starts_on)
@@ -263,10 +281,12 @@ class DocumentParser:
                 continue
             source, target = (other, owner["id"]) if is_reverse else (owner["id"], other)
             self.rel(rel, source, target, extra, entry_line, label, getattr(entry, "key_lines", {}),
-                     owner.get("source"))
+                     owner.get("source"), getattr(entry, "written", {}))
 
     def rel(self, rel: RelType, source: str, target: str, fields: dict, line: int, label: str,
-            lines: dict[str, int], inherited_source: str | None) -> None:
+            lines: dict[str, int], inherited_source: str | None, written: dict[str, str] | None = None
+            ) -> None:
+        written = written or {}
         known, required = _rel_shape(rel.name)
         props: dict[str, Any] = {}
         for key, value in fields.items():
@@ -275,14 +295,16 @@ class DocumentParser:
                 self.problem(lines.get(str(key), line), f"{label}.{key}",
                              f"{rel.name} has no property {key!r}" + _suggest(str(key), list(known)))
                 continue
-            converted, error = convert(prop, value, self.from_text)
+            converted, error = convert(prop, value, self.from_text, written.get(str(key)))
             if error:
                 self.problem(lines.get(str(key), line), f"{label}.{key}", error)
             props[prop.name] = converted
-        props.setdefault("source", inherited_source or self.default_source)
+        if props.get("source") is None:  # absent or null: the entry's or the file's source applies
+            props["source"] = inherited_source or self.default_source
         props["dataset"] = self.dataset
+        # a given but invalid value is reported already; an explicit null counts as missing
         for name in required:
-            if props.get(name) is None and name not in fields:
+            if props.get(name) is None and fields.get(name) is None:
                 self.problem(line, f"{label}.{name}", f"{rel.name} needs {name!r}")
         self.out.rels.append(RelItem(rel.name, source, target, props, self._where(line), label))
 
@@ -302,7 +324,7 @@ class DocumentParser:
             if not isinstance(value, str) or not value:
                 self.problem(lines.get(end, line), f"{label}.{end}", f"needs the id of the {end} end")
                 return
-        self.rel(rel, source, target, fields, line, label, lines, None)
+        self.rel(rel, source, target, fields, line, label, lines, None, getattr(item, "written", {}))
 
 
 def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str, Parsed]:
@@ -326,9 +348,15 @@ def parse_yaml_document(doc: Any, file: str, default_dataset: str) -> tuple[str,
                        f"remove every node of dataset {default_dataset!r}; to empty it on purpose, "
                        f"say so with `dataset: {default_dataset}`")
         return default_dataset, parser.out
+    if "dataset" not in doc and all(doc[key] is None or doc[key] == [] for key in doc
+                                    if key not in ("source", "description")):
+        parser.problem(1, "", f"YAML: every section of the file is empty (null, [] or only comments), so "
+                       f"loading it would remove every node of dataset {default_dataset!r}; to empty it "
+                       f"on purpose, say so with `dataset: {default_dataset}`")
+        return default_dataset, parser.out
     for key in ("dataset", "source"):
         if key in doc and not isinstance(doc[key], str):
-            parser.problem(lines.get(key, 1), key, f"must be text, got {doc[key]!r}")
+            parser.problem(lines.get(key, 1), key, not_text(doc[key], getattr(doc, "written", {}).get(key)))
         elif key in doc and not doc[key].strip():
             parser.problem(lines.get(key, 1), key, "must not be empty")
         elif key in doc and text_problem(doc[key], key):

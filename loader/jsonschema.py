@@ -20,6 +20,8 @@ def _prop(prop: Prop) -> dict[str, Any]:
         out["enum"] = list(prop.choices)
     if prop.name == "id":
         out["pattern"] = ID_PATTERN
+    elif prop.pattern:
+        out["pattern"] = prop.pattern
     if prop.minimum is not None:
         out["minimum"] = prop.minimum
     if prop.doc:

@@ -157,9 +157,12 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
                        "just that line)")
         return dataset, parser.out
     unknown: list[str] = []
+    header_line, unnamed = 0, 0  # the header's line, and its first column without a name (1-based)
 
     def check_header(header: list[str], line: int) -> bool:
         """Problems of the header itself, reported once; False if no row can be read by it."""
+        nonlocal header_line, unnamed
+        header_line, unnamed = line, header.index("") + 1 if "" in header else 0
         known = set(known_fields(section))
         if not known.intersection(header):
             if any(part.strip() in known for cell in header if ";" in cell for part in cell.split(";")):
@@ -181,6 +184,11 @@ def read_csv(path: Path, name: str) -> tuple[str, Parsed]:
     for line, cells, too_many, lines in csv_rows(text, parser.problem, check_header):
         for column in unknown:  # reported at the header, not again for every row
             cells.pop(column, None)
+        # a column without a name (a trailing comma in the header) may stay empty, as Excel leaves it
+        if cells.pop("", None) is not None and unnamed:
+            parser.problem(header_line, "", f"column {unnamed} has no name in the header, but the "
+                           f"row on line {line} has a value in it; name the column or remove it")
+            unnamed = 0  # reported once
         item = Mapping(cells)
         item.line, item.key_lines = line, lines
         if too_many:

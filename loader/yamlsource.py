@@ -18,6 +18,8 @@ class Mapping(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    #: the text as written of each value YAML read as something else than text (0301, yes, 1.0)
+    written: dict[str, str] = {}
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -43,6 +45,9 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     pass
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _mapping(loader: Any, node: yaml.MappingNode) -> Mapping:
     loader.flatten_mapping(node)
     out = Mapping()
@@ -55,6 +60,10 @@ def _mapping(loader: Any, node: yaml.MappingNode) -> Mapping:
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag != _STR:
+            if not out.written:
+                out.written = {}
+            out.written[str(key)] = value_node.value
     return out
 
 
@@ -126,12 +135,23 @@ def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        return None, [Problem(Location(name, line), "", f"YAML syntax: {exc.problem or exc}")]
+        return None, [_syntax_problem(exc, name)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, raw in the file
         line = text.count("\n", 0, exc.position) + 1
         return None, [Problem(Location(name, line), "", f"YAML: the character U+{exc.character:04X} cannot "
                               "appear in a YAML file; inside double quotes write it as an escape")]
     except yaml.YAMLError as exc:
         return None, [Problem(Location(name, 1), "", f"YAML: {exc}")]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    """At the problem's line, saying what was being read and where it started; a problem found
+    at the end of the file (a quote or bracket never closed) is at the line the open one starts."""
+    problem, context, mark = exc.problem or str(exc), exc.context, exc.problem_mark or exc.context_mark
+    opened = exc.context_mark
+    if context and opened and ("end of stream" in problem or "<stream end>" in problem):
+        return Problem(Location(name, opened.line + 1), "",
+                       f"YAML syntax: {problem} {context} that starts here; is it closed?")
+    if context and opened and mark and opened.line != mark.line:
+        problem += f" ({context} that starts on line {opened.line + 1})"
+    return Problem(Location(name, mark.line + 1 if mark else 0), "", f"YAML syntax: {problem}")

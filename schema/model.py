@@ -50,6 +50,7 @@ class Prop:
     private: bool = False  # personal data: not for anonymous readers
     doc: str = ""
     minimum: float | None = None  # the least a number may be (loader.items.convert checks it)
+    pattern: str | None = None  # a regular expression text must match whole (convert, JSON Schema)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ NODES: tuple[NodeType, ...] = (
                  Prop("kind", STRING, required=True, choices=(
                      "municipality", "county", "samkommune", "fellesnemnd", "iks",
                      "oppgavefellesskap", "project", "state", "company", "other")),
-                 Prop("kommunenummer", STRING, doc="4-digit municipality number valid in the period"),
+                 Prop("kommunenummer", STRING, doc="4-digit municipality number valid in the period",
+                      pattern=r"^[0-9]{4}$"),
                  Prop("county", STRING, doc="fylke"),
                  Prop("org_number", STRING, doc="organisasjonsnummer"),
                  FTE, DESCRIPTION)),

@@ -73,3 +73,44 @@ def test_a_decision_starts_on_its_date_and_the_export_says_so_once(engine, tmp_p
     engine.write(lambda tx: tx.run("MATCH (d:Decision {id: $id}) SET d.valid_from = $day",
                                    {"id": "vedtak-nord", "day": day(2014, 1, 1)}))
     assert exported()["valid_from"] == day(2014, 1, 1)
+
+
+AWKWARD = ["a/b", "a_b", ".hidden", "x" * 300, "A", "a", "æøå"]
+
+
+def test_every_dataset_gets_its_own_file_that_loads_back(engine, tmp_path):
+    """Dataset names that are no file name as they are (a slash, a leading dot, over 255 bytes, a
+    name differing from another only in case) still get a file each, one a folder's load reads,
+    and the file keeps the name in `dataset:`."""
+    for number, name in enumerate(AWKWARD):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        path = tmp_path / "in" / f"f{number}.yaml"
+        path.write_text(yaml.safe_dump({"dataset": name, "source": "s", "units": [
+            {"id": f"u{number}", "name": f"U{number}", "kind": "unit"}]}), encoding="utf-8")
+    load(engine, [tmp_path / "in"])
+    before = snapshot(engine)
+    written = export(engine, tmp_path / "out")
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(written) == len(AWKWARD) and files == sorted(written)
+    assert all(not f.startswith(".") and len(f.encode()) <= 255 for f in files)
+    assert len({f.lower() for f in files}) == len(files)
+    wipe(engine)
+    load(engine, [tmp_path / "out"])
+    assert snapshot(engine) == before
+
+
+def test_exported_files_follow_the_umask_and_a_failure_leaves_nothing_behind(engine, tmp_path):
+    import os
+    from orggraph.errors import OrggraphError
+    load(engine, [DATA / "valid"])
+    old = os.umask(0o022)
+    try:
+        export(engine, tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()} == {0o644}
+    (tmp_path / "out" / "fjordvik.yaml").unlink()
+    (tmp_path / "out" / "fjordvik.yaml").mkdir()  # the file cannot replace it
+    with pytest.raises(OrggraphError, match=r"cannot write .*fjordvik\.yaml"):
+        export(engine, tmp_path / "out")
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]

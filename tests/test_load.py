@@ -197,6 +197,11 @@ posts:
   - {id: tricky-post, title: "'enkle' fnutter", heads: tricky-unit}
 persons:
   - {id: tricky-person, name: Åse, holds: [{id: tricky-post, capacity: acting, valid_from: 2020-02-29}]}
+systems:
+  - {id: tricky-cr, name: "N\\rM", category: "\\rc\\r", description: "x\\r"}
+agreements:
+  - {id: tricky-ag, name: Avtale, kind: other, status: proposed,
+     parties: [{id: tricky-org, role: host, note: "merknad\\r"}]}
 """
 
 
@@ -215,9 +220,14 @@ def test_values_survive_the_bulk_path_exactly(engine, tmp_path):
     assert engine.query("node", id="tricky-post")[0]["node"]["title"] == "'enkle' fnutter"
     holds = engine.read("MATCH (p:Person)-[r:HOLDS]->(q:Post) RETURN r.capacity AS c, r.valid_from AS f")
     assert holds == [{"c": "acting", "f": dt.date(2020, 2, 29)}]
+    # a bare carriage return, inside and at either end, on a node and on a relationship
+    system = engine.query("node", id="tricky-cr")[0]["node"]
+    assert (system["name"], system["category"], system["description"]) == ("N\rM", "\rc\r", "x\r")
+    assert engine.read("MATCH ()-[r:PARTY_TO]->() RETURN r.note AS n") == [{"n": "merknad\r"}]
     first = snapshot(engine)
-    load(engine, [path])  # again: now every node exists, so the update path runs
+    report = load(engine, [path])  # again: now every node exists, so the update path runs
     assert snapshot(engine) == first
+    assert (report.unchanged_nodes, report.unchanged_relationships) == (report.nodes, report.relationships)
 
 
 def test_a_relationship_to_a_vanished_node_writes_nothing(engine):
@@ -232,6 +242,16 @@ def test_a_relationship_to_a_vanished_node_writes_nothing(engine):
     ghost.target = "no-such-unit"
     with pytest.raises(OrggraphError, match="PART_OF"):
         write_items(engine, checked.datasets, parsed.nodes, parsed.rels, labels)
+    assert count(engine, "MATCH (n) RETURN count(n) AS c") == 0
+
+
+def test_a_failed_bulk_write_is_an_error_not_a_traceback(engine):
+    """A COPY that LadybugDB refuses for a reason the loader does not expect says which table, in
+    words, and rolls back; it is never taken for a missing endpoint."""
+    if engine.dialect != "ladybug":
+        pytest.skip("COPY FROM is LadybugDB's bulk path")
+    with pytest.raises(OrggraphError, match=r"^System: the bulk write failed \(.*\); nothing was written$"):
+        engine.write(lambda tx: tx.copy("System", ["id", "name"], [("s1", "a", "one too many")]))
     assert count(engine, "MATCH (n) RETURN count(n) AS c") == 0
 
 

@@ -47,8 +47,10 @@ ANY = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.
 PRINTABLE = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20)
 
 
-def value_for(kind: str, choices: tuple[str, ...], clean: bool) -> st.SearchStrategy:
+def value_for(kind: str, choices: tuple[str, ...], clean: bool, pattern: str | None = None) -> st.SearchStrategy:
     text = PRINTABLE if clean else st.text(max_size=20)
+    if pattern:  # text of a given form (a kommunenummer): mostly of that form
+        text = st.from_regex(pattern, fullmatch=True) if clean else st.from_regex(pattern, fullmatch=True) | text
     typed = {STRING: st.sampled_from(choices) if choices else text,
              INT: st.integers(-5, 500), FLOAT: st.floats(-1, 1e6), DATE: st.dates(dt.date(1990, 1, 1),
                                                                                     dt.date(2040, 1, 1))}
@@ -62,7 +64,7 @@ def entry(draw, node, clean: bool = False) -> dict:
     fields = {"id": draw(st.sampled_from(IDS) | st.text(max_size=8))}
     for prop in node.all_props:
         if prop.name not in ("id", "dataset") and ((clean and prop.required) or draw(st.booleans())):
-            fields[prop.name] = draw(value_for(prop.type, prop.choices, clean))
+            fields[prop.name] = draw(value_for(prop.type, prop.choices, clean, prop.pattern))
     if clean:
         if fields.get("valid_to") and fields.get("valid_from") and fields["valid_to"] < fields["valid_from"]:
             fields["valid_to"], fields["valid_from"] = fields["valid_from"], fields["valid_to"]
@@ -206,8 +208,8 @@ MINIMAL = {"organisations": {"name": "X", "kind": "other"}, "units": {"name": "X
 
 
 def free_text(node) -> list[str]:
-    """Text fields that take any text (not the id, not a choice)."""
-    return [f for f in text_fields(node) if f != "id" and not node.prop(f).choices]
+    """Text fields that take any text (not the id, not a choice, not text of a set form)."""
+    return [f for f in text_fields(node) if f != "id" and not node.prop(f).choices and not node.prop(f).pattern]
 
 
 def hostile_yaml(values) -> tuple[dict, list[tuple[str, str, str]]]:

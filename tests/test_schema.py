@@ -50,6 +50,7 @@ def test_valid_input_matches_the_json_schema():
     ({"units": [{"id": "u", "name": "U", "kind": "enhet"}]}, "enum"),
     ({"units": [{"id": "u", "name": "U", "kind": "unit", "colour": "red"}]}, "additionalProperties"),
     ({"organisations": [{"id": "o", "name": "O", "kind": "municipality", "kommunenummer": 1719}]}, "type"),
+    ({"organisations": [{"id": "o", "name": "O", "kind": "municipality", "kommunenummer": "abc"}]}, "pattern"),
     ({"gadgets": []}, "additionalProperties"),
 ])
 def test_json_schema_rejects_what_the_loader_rejects(change, where):

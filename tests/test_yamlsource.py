@@ -65,3 +65,17 @@ def test_fast_path_reads_as_pyyaml_does():
             fast_taken += 1
             assert fast == parsed(text, ys._Loader), text
     assert fast_taken > 100
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ('source: s\nunits:\n  - {id: u1, name: "Enhet, kind: unit}\n  - {id: u2, name: U2, kind: unit}\n\n',
+     3, "found unexpected end of stream while scanning a quoted scalar that starts here"),
+    ("source: s\nunits:\n  - {id: u1, name: En, kind: unit\n  - id: u2\n",
+     4, "(while parsing a flow mapping that starts on line 3)"),
+])
+def test_a_syntax_error_says_what_was_read_and_where_it_started(tmp_path, text, line, words):
+    """A quote never closed is found at the end of the file; it is reported where it opens."""
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, [problem] = ys.read_yaml(path, "q.yaml")
+    assert problem.where.line == line and words in problem.message

@@ -99,14 +99,17 @@ class _Tx:
             self._folder = tempfile.TemporaryDirectory(prefix="orggraph-copy-")
         path = Path(self._folder.name) / f"{table}-{len(os.listdir(self._folder.name))}.csv"
         # The csv module writes None as an empty cell and a date as str(date), its ISO form (the
-        # schema has no datetimes), so rows go out as they are, at C speed.
+        # schema has no datetimes), so rows go out as they are, at C speed. It quotes a value
+        # holding a character of the line terminator: with "\r\n" a bare carriage return too,
+        # which unquoted COPY would read as the end of a row.
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows(rows)
         text = buffer.getvalue()
         # One line per row plus the header unless some value holds a line break.
-        multiline = text.count("\n") != len(rows) + 1 or "\r" in text
+        lines = len(rows) + 1
+        multiline = text.count("\n") != lines or text.count("\r") != lines
         path.write_text(text, encoding="utf-8", newline="")
         # COPY takes no parameters: the table comes from the schema and the path is our own temporary file
         if "'" in str(path) or not table.isidentifier():
@@ -121,6 +124,10 @@ class _Tx:
             options += [f"from='{ends[0]}'", f"to='{ends[1]}'"]
         try:
             done = self._engine._execute(f"COPY {table} FROM '{path}' ({', '.join(options)})")
+        except RuntimeError as exc:  # LadybugDB's words, said with what was being written
+            what = ("an endpoint is missing in the database" if "Unable to find primary key" in str(exc)
+                    else "the bulk write failed")
+            raise OrggraphError(f"{table}: {what} ({exc}); nothing was written") from None
         finally:
             path.unlink()
         message = str(next(iter(done[0].values()))) if done else ""

@@ -53,8 +53,9 @@ def test_every_text_field_of_every_node_type(graph, tmp_path, label):
         for name, value in inert(field).items():
             node_id = f"h-{field}-{name}"
             body = create(client, label, {**MINIMAL[label], "id": node_id, "source": "s", camel(field): value})
-            if field == "id" or prop.choices:  # not free text: the value must fit the pattern or a choice
-                assert ("is not a valid id" if field == "id" else "must be one of") in refused_at(body, path)
+            if field == "id" or prop.choices or prop.pattern:  # not free text: it must fit a pattern or a choice
+                expected = "is not a valid id" if field == "id" else "must be one of" if prop.choices else "must match"
+                assert expected in refused_at(body, path)
             else:
                 assert body == {"data": {f"create{label}": {"id": node_id}}}, body
                 stored[node_id] = (field, value)
