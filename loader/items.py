@@ -80,7 +80,8 @@ def not_text(value: Any, written: str | None = None) -> str:
     """The message for a value that is not text; `written` is the value as the file wrote it."""
     got = f"{type(value).__name__} {value!r}"
     if written is not None:  # YAML 1.1 reads 0301 as the octal 193 and yes as True: quote as written
-        return f'must be text, but YAML reads {written} as {got}; quote it: "{written}"'
+        read = f"got {got}" if written == str(value) else f"but YAML reads {written} as {got}"
+        return f'must be text, {read}; quote it: "{written}"'
     return f"must be text, got {got}" + (" (put it in quotes)" if isinstance(value, (int, float, dt.date)) else "")
 
 

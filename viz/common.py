@@ -229,12 +229,24 @@ def require_node(engine: "Engine", node_id: str, types: tuple[str, ...], what: s
     if node is None:
         raise ChartError(f"no node with id {node_id!r}")
     if node["type"] not in types:
-        raise ChartError(f"{node_id!r} is a {node['type']}; {what} needs one of {', '.join(types)}")
+        article = "an" if node["type"][:1] in "AEIOU" else "a"
+        raise ChartError(f"{node_id!r} is {article} {node['type']}; {what} needs one of {', '.join(types)}")
     return node
+
+
+def at_least(name: str, value: int, least: int) -> None:
+    """The same check for every whole-number option, whether it comes from the CLI or over HTTP."""
+    if value < least:
+        raise ChartError(f"{name} must be {least} or more, got {value}")
 
 
 # ---------------------------------------------------------------------------------------------
 # The drawn model
+
+class Note(str):
+    """A box line about the box rather than what it holds (its kind, årsverk, "+N flere"): set in
+    small grey type. Marked where it is made – a mandate may well end in "årsverk"."""
+
 
 @dataclass
 class Box:
@@ -362,7 +374,7 @@ def _cell_html(box: Box, size: int = 10) -> str:
             text = f'<FONT COLOR="#6b7280"><I>{text}</I></FONT>'
         elif any(f"({c})" in line for c in CAPACITY.values()):
             text = f'<FONT COLOR="#b45309"><I>{text}</I></FONT>'
-        elif line.startswith("+") or line.endswith("årsverk") or (line.startswith("(") and line.endswith(")")):
+        elif isinstance(line, Note):
             text = f'<FONT POINT-SIZE="{size - 1}" COLOR="#555555">{text}</FONT>'
         parts.append(text)
     if box.left:
@@ -396,7 +408,9 @@ def _port(node_id: str) -> str:
 
 
 def title_label(chart: Chart) -> str:
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16"><B>{esc(chart.title)}</B></FONT></TD></TR>']
+    # a long name on one line would make the picture wider than its boxes (and a page's scale smaller)
+    title = '<BR ALIGN="LEFT"/>'.join(esc(line) for line in wrap(chart.title, 80))
+    rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="16"><B>{title}</B></FONT></TD></TR>']
     if chart.subtitle:
         rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="#444444">{esc(chart.subtitle)}'
                     f'</FONT></TD></TR>')

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, anchor, count_no, date_no, esc,
-                     fill_key, fte_no, kind_no, legend_box, legend_line, live, number_no, rel_type,
+from .common import (JOINT_KINDS, ROLE_NO, STATUS_NO, Box, Chart, ChartError, Note, anchor, at_least, count_no,
+                     date_no, esc, fill_key, fte_no, kind_no, legend_box, legend_line, live, number_no, rel_type,
                      require_node, resolve_as_of, wrap)
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ MAX_REACHED = 20_000
 
 
 def fetch_deps(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2) -> DepGraph:
-    if steps < 1:
-        raise ChartError(f"steps must be 1 or more, got {steps}")
+    at_least("steps", steps, 1)
     node = require_node(engine, root_id, ROOT_TYPES, "a dependency map")
     graph = DepGraph(node, *resolve_as_of(node, as_of))
     graph.nodes[root_id] = {"id": root_id, "type": node["type"], "name": node.get("name") or root_id,
@@ -141,20 +140,20 @@ def _box(node: dict[str, Any], root_id: str) -> Box:
     subkind = node.get("kind") or ""
     attrs: dict[str, str] = {}
     if node["type"] == "Organisation":
-        lines.append(f"({kind_no(node.get('kind'))})")
+        lines.append(Note(f"({kind_no(node.get('kind'))})"))
     elif node["type"] == "Agreement":
-        lines.append(f"({kind_no(node.get('kind'))} · {STATUS_NO.get(node.get('status'), node.get('status') or '')})")
+        lines.append(Note(f"({kind_no(node.get('kind'))} · {STATUS_NO.get(node.get('status'), node.get('status') or '')})"))
         subkind = node.get("status") or ""
         if node.get("fte") is not None:
-            lines.append(fte_no(node["fte"]))
+            lines.append(Note(fte_no(node["fte"])))
         if subkind == "proposed":
             attrs["style"] = "rounded,filled,dashed"
     elif node["type"] in ("Service", "System", "MeetingPlace"):
         if node.get("category") or node.get("kind"):
-            lines.append(f"({node.get('category') or kind_no(node.get('kind'))})")
+            lines.append(Note(f"({node.get('category') or kind_no(node.get('kind'))})"))
         attrs.update(shape=SHAPES[node["type"]], style="filled", fillcolor=COLOURS[node["type"]])
     elif node.get("home"):
-        lines.append(f"({node['home']})")
+        lines.append(Note(f"({node['home']})"))
     if node["id"] == root_id:
         attrs.update(penwidth="2.5", color="#111111")
     return Box(node["id"], kind, node["name"] or node["id"], lines, node["type"], subkind, attrs=attrs)
@@ -199,6 +198,7 @@ def _edge_style(rel: str, props: dict[str, Any], count: int = 1) -> tuple[str, s
 def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2, max_group: int = 8,
                graph: DepGraph | None = None) -> Chart:
     """Dependency map as drawn boxes and links; agreement groups larger than max_group collapse."""
+    at_least("max_group", max_group, 0)  # 0: every agreement group collapses
     graph = graph or fetch_deps(engine, root_id, as_of, steps)
     name = graph.nodes[root_id]["name"]
     chart = Chart("deps", root_id, f"Avhengigheter – {name}", graph.as_of, rankdir="LR",
@@ -214,7 +214,8 @@ def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
         if len(ids) > max_group:
             box_id = f"group__{kind}__{status}"
             names = sorted((graph.nodes[i]["name"] for i in ids), key=sort_key)
-            chart.add(Box(box_id, "group", f"{len(ids)} avtaler", [f"({kind_no(kind)} · {STATUS_NO.get(status, status)})"],
+            chart.add(Box(box_id, "group", f"{len(ids)} avtaler",
+                          [Note(f"({kind_no(kind)} · {STATUS_NO.get(status, status)})")],
                           "Agreement", status, hidden=len(ids),
                           attrs={"shape": "box3d", "style": "filled", "fillcolor": "#e9f5e4" if status != "proposed"
                                  else "#fffbe6"}))
@@ -244,7 +245,7 @@ def deps_chart(engine: "Engine", root_id: str, as_of: Any = None, steps: int = 2
         for i in ids:
             types[graph.nodes[i]["type"]] = types.get(graph.nodes[i]["type"], 0) + 1
         for t, n in sorted(types.items()):
-            chart.boxes[group_id].lines.append(f"+ {count_no(n, t)}")
+            chart.boxes[group_id].lines.append(Note(f"+ {count_no(n, t)}"))
 
     for node in sorted(graph.nodes.values(), key=lambda n: (graph.level[n["id"]], sort_key(n["name"]))):
         if node["id"] in collapsed or node["id"] in hidden:
@@ -307,13 +308,16 @@ BOX_LEGEND = {
     "service": (legend_box("#f0b27a"), "tjeneste"),
     "system": (legend_box("#a8a8a8"), "system"),
     "forum": (legend_box("#9cc9ad"), "møteplass"),
+    "group": ('<FONT COLOR="#5b6b7a" POINT-SIZE="11">❐</FONT>', "flere avtaler samlet i én boks"),
 }
+GROUP_FILL = {"proposed": "proposed", "ended": "ended"}  # a group box's fill: its agreements' status
 
 
 def deps_legend(chart: Chart) -> list[tuple[str, str]]:
     """Legend entries for the kinds of line and box the map draws, and only those (boxes by what
-    their fill shows; every unit is "enhet", a group box says what it holds)."""
+    their fill shows; every unit is "enhet"; a group box as a group and by its agreements' status)."""
     lines = {link.kind for link in chart.links}
     boxes = {"unit" if box.kind == "unit" else fill_key(box) for box in chart.boxes.values()}
+    boxes |= {GROUP_FILL.get(box.subkind, "agreement") for box in chart.boxes.values() if box.kind == "group"}
     return [entry for kind, entry in LINE_LEGEND.items() if kind in lines] + \
         [entry for kind, entry in BOX_LEGEND.items() if kind in boxes]

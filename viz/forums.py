@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (VACANT, Box, Chart, Link, anchor, count_no, date_no, holder_legend, holder_text, kind_no,
+from .common import (VACANT, Box, Chart, Note, at_least, Link, anchor, count_no, date_no, holder_legend, holder_text, kind_no,
                      legend_box, legend_line, live, number_no, wrap)
 from .org import _fetch_heads, fetch_tree, in_order, members_of
 from .posts import clashing, mark_held, member_name
@@ -73,6 +73,7 @@ class Forums:
 
 
 def fetch_forums(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 1, tree: Any = None) -> Forums:
+    at_least("depth", depth, 0)
     tree = tree or fetch_tree(engine, root_id, as_of, members=False, what="a meeting-place map (chart forums)")
     day = tree.as_of
     units = {i: n for i, n in tree.nodes.items() if n.type != "Post" and n.level <= depth}
@@ -121,7 +122,7 @@ def kind_and_seats(forum: dict[str, Any]) -> str:
 
 
 def forum_lines(forum: dict[str, Any], data: Forums, width: int = 44) -> list[str]:
-    lines = [kind_and_seats(forum)]
+    lines = [Note(kind_and_seats(forum))]
     for head in data.heads.get(forum["id"], []):
         lines.append(f"Leder: {head.title} – {', '.join(head.holder_lines())}")
     freq = frequency_text(forum)
@@ -142,12 +143,12 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
     chart = Chart("forums", root_id, f"Møteplasser – {root.name}", data.as_of, rankdir="LR",
                   subtitle=f"Per {date_no(data.as_of)}" + (f" ({data.note})" if data.note else "")
                   + f" · {count_no(len(data.forums), 'MeetingPlace')}")
-    chart.add(Box(root_id, "org", root.name, [f"({kind_no(root.kind)})"], root.type, root.kind or ""))
+    chart.add(Box(root_id, "org", root.name, [Note(f"({kind_no(root.kind)})")], root.type, root.kind or ""))
     for forum_id, forum in sorted(data.forums.items(), key=lambda kv: sort_key(kv[1]["name"])):
         owner = data.owner.get(forum_id)
         if owner and owner != root_id and owner in data.units:
             unit = data.units[owner]
-            chart.add(Box(owner, "unit", unit.name, [f"({kind_no(unit.kind)})"], unit.type, unit.kind or ""))
+            chart.add(Box(owner, "unit", unit.name, [Note(f"({kind_no(unit.kind)})")], unit.type, unit.kind or ""))
         chart.add(Box(forum_id, "forum", forum["name"], forum_lines(forum, data), "MeetingPlace",
                       forum.get("kind") or "", attrs={"fillcolor": "#e6f0ea", "style": "filled"}, left=True))
     for forum_id, owner in data.owner.items():
@@ -170,7 +171,7 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
                 if row["type"] == "Post":
                     lines = [holder_text(row.get("holder"), row.get("capacity"), row.get("was_held"))]
                 elif row.get("kind"):
-                    lines = [f"({kind_no(row['kind'])})"]
+                    lines = [Note(f"({kind_no(row['kind'])})")]
                 kind = "post" if row["type"] == "Post" else "member"
                 chart.add(Box(member, kind, member_name(row, data.clash), lines, row["type"], row.get("kind") or "",
                               vacant=lines == [VACANT], attrs={"style": "filled"} if kind == "post" else {}))
@@ -180,12 +181,11 @@ def forums_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int =
             chart.link(forum_id, member, "member", "\n".join(wrap(label, 22, 2)), color="#0f766e",
                        fontcolor="#0f766e", arrowhead="none")
     tie_shared_labels(chart)
-    chart.legend = [
-        (legend_box("#8fc4a4"), "møteplass (hyppighet, mandat, myndighet)"),
-        (legend_line("#6b7280"), "hører til"),
-        (legend_line("#0f766e"), "medlem (rolle)"),
-        *holder_legend(chart),
-    ]
+    kinds = {link.kind for link in chart.links}
+    chart.legend = [(sample, meaning) for used, sample, meaning in (
+        (bool(data.forums), legend_box("#8fc4a4"), "møteplass (hyppighet, mandat, myndighet)"),
+        ("belongs" in kinds, legend_line("#6b7280"), "hører til"),
+        ("member" in kinds, legend_line("#0f766e"), "medlem (rolle)")) if used] + holder_legend(chart)
     if not data.forums:
         chart.summary.append("Ingen møteplasser registrert på denne datoen.")
     return chart

@@ -2,8 +2,9 @@
 
 Sections as in the template: ORGANISERING OG LEDERNIVÅ, ANSVAR, MØTEPLASSER (how often, authority,
 roles, mandate) and ANNET. The text is set on at most two A4 pages – if it does not fit, the font
-shrinks and long texts are cut in steps until it does – followed by the org chart, scaled onto A4
-page(s). One PDF; reportlab writes the text, Graphviz the chart, pypdf joins them.
+shrinks and long texts are cut in steps until it does – followed by the org chart on as many A4
+pages as it needs to stay readable (chart_pages.py). One PDF; reportlab writes the text, Graphviz
+the chart, pypdf joins them.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from orggraph.collation import sort_key
 
-from .common import (STATUS_NO, UNKNOWN, ChartError, ROLE_NO, anchor, date_no, fte_no, holder_text, kind_no, live,
-                     render_graph, still_open, unclosed)
+from .common import (STATUS_NO, UNKNOWN, ChartError, ROLE_NO, anchor, at_least, date_no, fte_no, holder_text,
+                     kind_no, live, parse_date, render_graph, still_open, unclosed)
+from .chart_pages import chart_pages
 from .forums import fetch_forums, frequency_text, kind_and_seats
 from .org import drawn_levels, fetch_tree, levels_no, org_chart
 from .posts import member_name
@@ -83,6 +85,10 @@ MATCH (d:Decision)-[c:CONCERNS]->(x{anchor(engine)})
 WHERE x.id = uid
 RETURN DISTINCT d.id AS id, d.title AS title, d.date AS date, d.date_note AS date_note, d.outcome AS outcome""",
                                    {"ids": ids})
+    # a pack as of a date lists what was decided (or met) by then, not what came later; an undated
+    # decision is kept, as nothing says it is later
+    out["decisions"] = [d for d in out["decisions"]
+                        if parse_date(d.get("date")) is None or parse_date(d["date"]) <= as_of]
     return out
 
 
@@ -117,6 +123,7 @@ def _who(text: str) -> str:
 
 def _facts(engine: "Engine", root_id: str, as_of: Any, depth: int) -> dict[str, Any]:
     """Everything the text says, read once: the text is then set in several sizes until it fits."""
+    at_least("depth", depth, 0)
     tree = fetch_tree(engine, root_id, as_of, what="a hearing pack")
     day = tree.as_of
     forums = fetch_forums(engine, root_id, day, depth=depth, tree=tree)
@@ -145,7 +152,7 @@ def _story(info: dict[str, Any], size: float, limit: int | None, max_rows: int |
                         spaceAfter=size * 0.6)
     h2 = ParagraphStyle("h2", parent=base, fontName="DejaVuSans-Bold", fontSize=size + 1.5,
                         leading=(size + 1.5) * 1.3, spaceBefore=size * 0.9, spaceAfter=size * 0.3,
-                        textColor=colors.HexColor("#1f3b57"))
+                        textColor=colors.HexColor("#1f3b57"), keepWithNext=1)  # never alone at a page foot
     e = lambda t: escape(str(t or ""))  # noqa: E731
     root = tree.root
     story: list = [Paragraph(f"Innspill til høringsdokument: «Organisering av {e(root.name)}»", h1)]
@@ -196,8 +203,9 @@ def _story(info: dict[str, Any], size: float, limit: int | None, max_rows: int |
 
     # ANSVAR
     story.append(Paragraph("Ansvar", h2))
-    wrote = 0
-    for node in _first(sorted(units, key=lambda n: (n.level, sort_key(n.name))), max_rows and max_rows * 2):
+    described = [n for n in sorted(units, key=lambda n: (n.level, sort_key(n.name)))
+                 if n.id == root_id or info["description"].get(n.id) or info["services"].get(n.id) or n.level <= 1]
+    for node in _first(described, max_rows and max_rows * 2):
         parts = []
         if node.kind:
             parts.append(kind_no(node.kind))
@@ -208,10 +216,10 @@ def _story(info: dict[str, Any], size: float, limit: int | None, max_rows: int |
             text += ": " + e(_trim(info["description"][node.id], limit))
         if info["services"].get(node.id):
             text += f" <i>Tjenester:</i> {e(', '.join(sorted(info['services'][node.id], key=sort_key)))}."
-        if node.id == root_id or info["description"].get(node.id) or info["services"].get(node.id) \
-                or node.level <= 1:
-            story.append(Paragraph(text, base))
-            wrote += 1
+        story.append(Paragraph(text, base))
+    left_out = len(described) - len(_first(described, max_rows and max_rows * 2))
+    if left_out:
+        story.append(Paragraph(f"+{left_out} flere enheter (se kartet).", small))
     if info["agreements"]:
         agreements = sorted(info["agreements"], key=lambda a: sort_key(a["name"]))
         listed = "; ".join(f"{a['name']} ({ROLE_NO.get(a['role'], a['role'])}, {STATUS_NO.get(a['status'], a['status'])})"
@@ -219,7 +227,7 @@ def _story(info: dict[str, Any], size: float, limit: int | None, max_rows: int |
         more = f" og {len(agreements) - max_rows} til" if max_rows and len(agreements) > max_rows else ""
         story.append(Paragraph(f"<b>Samarbeidsavtaler ({len(agreements)}):</b> "
                                f"{e(_trim(listed, limit and limit * 3))}{more}", base))
-    if not wrote and not info["agreements"]:
+    if not described and not info["agreements"]:
         story.append(Paragraph("Ingen ansvarsbeskrivelser registrert.", base))
 
     # MØTEPLASSER
@@ -265,9 +273,10 @@ def _story(info: dict[str, Any], size: float, limit: int | None, max_rows: int |
         if max_rows and len(decisions) > max_rows:
             story.append(Paragraph(f"+{len(decisions) - max_rows} flere vedtak.", small))
     else:
-        story.append(Paragraph("Ingen vedtak registrert om enhetene.", small))
+        story.append(Paragraph(f"Ingen vedtak registrert om enhetene per {date_no(day)}.", small))
     story.append(Spacer(1, size))
-    story.append(Paragraph(f"Laget av orggraph fra grafen per {date_no(day)}. Organisasjonskartet følger på neste side.",
+    follows = "på neste side" if info.get("chart_pages", 1) == 1 else f"på de neste {info['chart_pages']} sidene"
+    story.append(Paragraph(f"Laget av orggraph fra grafen per {date_no(day)}. Organisasjonskartet følger {follows}.",
                            small))
     return story
 
@@ -278,7 +287,8 @@ ATTEMPTS = [(10, None, None), (9, None, None), (8.5, None, None), (8.5, 800, 20)
             (8, 400, 12), (8, 300, 10), (8, 220, 8), (7.5, 160, 6), (7.5, 110, 5), (7, 80, 4)]
 
 
-def _text_pdf(engine: "Engine", root_id: str, as_of: Any, depth: int) -> tuple[bytes, int, dict[str, Any]]:
+def _text_pdf(engine: "Engine", root_id: str, as_of: Any, depth: int, info: dict[str, Any] | None = None,
+              chart_count: int = 1) -> tuple[bytes, int, dict[str, Any]]:
     """The text part: whole if it fits on two pages, in the largest print that does; else cut in
     steps until it fits."""
     from pypdf import PdfReader
@@ -287,7 +297,7 @@ def _text_pdf(engine: "Engine", root_id: str, as_of: Any, depth: int) -> tuple[b
     from reportlab.platypus import SimpleDocTemplate
 
     _register_fonts()
-    info = _facts(engine, root_id, as_of, depth)
+    info = {**(info or _facts(engine, root_id, as_of, depth)), "chart_pages": chart_count}
     for size, limit, max_rows in ATTEMPTS:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=15 * mm,
@@ -302,27 +312,18 @@ def _text_pdf(engine: "Engine", root_id: str, as_of: Any, depth: int) -> tuple[b
 
 def hearing_pdf(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2, chart_depth: int | None = None) -> bytes:
     """Hearing pack: ≤ 2 A4 text pages + the org chart on A4 page(s), as one PDF."""
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-    from reportlab.lib.pagesizes import A4, landscape
+    from pypdf import PdfReader, PdfWriter
 
-    text, _pages, info = _text_pdf(engine, root_id, as_of, depth)
+    _register_fonts()  # the chart pages' headers use it too
+    info = _facts(engine, root_id, as_of, depth)
     # the chart draws the levels the text lists, so both count them alike
     chart = org_chart(engine, root_id, info["as_of"], depth=chart_depth if chart_depth is not None else depth,
                       tree=info["tree"])
-    chart_pdf = render_graph(chart.graph(), "pdf")
+    pages = chart_pages(render_graph(chart.graph(), "pdf"))
+    text, _pages, info = _text_pdf(engine, root_id, as_of, depth, info=info, chart_count=len(pages))
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(text)).pages:
+    for page in [*PdfReader(io.BytesIO(text)).pages, *pages]:
         writer.add_page(page)
-    margin = 28  # points
-    for page in PdfReader(io.BytesIO(chart_pdf)).pages:
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        pw, ph = landscape(A4) if width > height else A4
-        scale = min((pw - 2 * margin) / width, (ph - 2 * margin) / height, 1.0)
-        blank = PageObject.create_blank_page(width=pw, height=ph)
-        dx = (pw - width * scale) / 2
-        dy = ph - margin - height * scale
-        blank.merge_transformed_page(page, Transformation().scale(scale).translate(dx, dy))
-        writer.add_page(blank)
     writer.add_metadata({"/Title": f"Innspill – {info['name']}", "/Producer": "orggraph"})
     out = io.BytesIO()
     writer.write(out)

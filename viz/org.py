@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from orggraph.collation import sort_key
 
 from . import from_index
-from .common import (JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, ChartError, anchor, date_no, fte_no,
-                     holder_legend, holder_text, kind_no, legend_box, legend_line, live, rel_type, require_node,
-                     resolve_as_of, wrap)
+from .common import (JOINT_KINDS, MORE, ROLE_NO, VACANT, Box, Chart, Note, anchor, at_least, count_no, date_no,
+                     fte_no, holder_legend, holder_text, kind_no, legend_box, legend_line, live, rel_type,
+                     require_node, resolve_as_of, wrap)
 from .posts import clashing, held_before, mark_held, member_name, post_orgs
 
 if TYPE_CHECKING:
@@ -271,9 +271,9 @@ def _unit_box(node: TreeNode) -> Box:
         extra = kind_no(node.kind)
         if node.extra.get("kommunenummer"):
             extra += f" {node.extra['kommunenummer']}"
-        lines.append(f"({extra})")
+        lines.append(Note(f"({extra})"))
     elif node.kind not in ("unit", None):
-        lines.append(f"({kind_no(node.kind)})")
+        lines.append(Note(f"({kind_no(node.kind)})"))
     vacant = acting = False
     for head in node.heads:
         lines.append(head.title)
@@ -282,7 +282,7 @@ def _unit_box(node: TreeNode) -> Box:
         vacant |= holders == [VACANT]
         acting |= any(h.capacity == "acting" for h in head.holders)
     if node.fte is not None:
-        lines.append(fte_no(node.fte))
+        lines.append(Note(fte_no(node.fte)))
     kind = "org" if node.type == "Organisation" else "unit"
     return Box(node.id, kind, node.name, lines, node.type, node.kind or "", vacant, acting)
 
@@ -307,8 +307,9 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
     max_children: siblings beyond this many fold into one "+N flere" box.
     stack_min: this many or more leaf siblings are listed in one stacked box (0: never).
     """
-    if depth < 0:
-        raise ChartError(f"depth must be 0 or more, got {depth}")
+    at_least("depth", depth, 0)
+    at_least("max_children", max_children, 0)  # 0: no limit
+    at_least("stack_min", stack_min, 0)  # 0: never stack
     tree = tree or fetch_tree(engine, root_id, as_of, members=members)
     root = tree.root
     chart = Chart("org", root_id, f"Organisasjonskart – {root.name}", tree.as_of,
@@ -326,7 +327,7 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
         if node.level >= depth:
             hidden = tree.descendants(node_id)
             box = chart.add(Box(f"more__{node_id}", "more", MORE.format(n=hidden),
-                                [_hidden_detail(tree, node_id)], hidden=hidden))
+                                [Note(_hidden_detail(tree, node_id))], hidden=hidden))
             shown[node_id] = [box.id]
             return
         shown[node_id] = []
@@ -339,7 +340,7 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
                 keep, folded = group[:max_children - 1], group[max_children - 1:]
                 below = sum(tree.descendants(c) for c in folded)  # folded is 2 or more: plural
                 box = Box(f"more__{node_id}{suffix}", "more", f"{MORE.format(n=len(folded))} {what}",
-                          [f"({below} til under disse)"] if below else [], hidden=len(folded) + below)
+                          [Note(f"({below} til under disse)")] if below else [], hidden=len(folded) + below)
                 chart.add(box)
                 shown[node_id] += [*keep, box.id]
             else:
@@ -356,30 +357,42 @@ def org_chart(engine: "Engine", root_id: str, as_of: Any = None, depth: int = 2,
         for child in children:
             if child.startswith("more__"):
                 chart.link(parent, child, "fold", style="dashed", color="#8a8a8a", arrowhead="none")
-            elif nodes[child].is_staff:
-                chart.link(parent, child, "line", arrowhead="none", minlen="2")
-                chart.same_rank.append([parent, child])
             else:
-                kind = "belongs" if nodes[child].via == "BELONGS_TO" else "line"
-                attrs = {"color": "#8895a3", "arrowhead": "none"} if kind == "belongs" else {}
-                chart.link(parent, child, kind, **attrs)
+                tree_link(chart, parent, nodes[child])
     for tail, head, kind in tree.links:
         if tail in chart.boxes and head in chart.boxes:
-            if kind == "dotted":
-                chart.link(tail, head, "dotted", "stiplet linje", constraint=False, style="dashed",
-                           color="#2f6db3", fontcolor="#2f6db3")
-            else:
-                chart.link(tail, head, "line", constraint=False)
+            extra_link(chart, tail, head, kind)
 
     if stack_min:
         _stack_leaves(chart, shown, nodes, stack_min)
 
     _draw_members(chart, tree)
-    chart.legend = _legend(chart)
+    chart.legend = org_legend(chart)
     return chart
 
 
-def _legend(chart: Chart) -> list[tuple[str, str]]:
+def tree_link(chart: Chart, parent: str, node: TreeNode, status: str = "") -> None:
+    """The tree's link from parent to node as the org chart draws it: staff beside their head, a
+    post that only belongs to a unit in grey without an arrow, else the line."""
+    if node.is_staff:
+        chart.link(parent, node.id, "line", arrowhead="none", minlen="2", status=status)
+        chart.same_rank.append([parent, node.id])
+    elif node.via == "BELONGS_TO":
+        chart.link(parent, node.id, "belongs", color="#8895a3", arrowhead="none", status=status)
+    else:
+        chart.link(parent, node.id, "line", status=status)
+
+
+def extra_link(chart: Chart, tail: str, head: str, kind: str, status: str = "") -> None:
+    """A reporting line besides the tree (Tree.links): dotted (faglig) or a second line; neither ranks."""
+    if kind == "dotted":
+        chart.link(tail, head, "dotted", "stiplet linje", constraint=False, style="dashed",
+                   color="#2f6db3", fontcolor="#2f6db3", status=status)
+    else:
+        chart.link(tail, head, "line", constraint=False, status=status)
+
+
+def org_legend(chart: Chart) -> list[tuple[str, str]]:
     """What the chart's lines, boxes and markings mean – only those it uses."""
     kinds = {link.kind for link in chart.links}
     boxes = [b for box in chart.boxes.values() for b in [box, *box.rows]]
@@ -421,7 +434,9 @@ def _hidden_detail(tree: Tree, node_id: str) -> str:
 
 
 def _stack_leaves(chart: Chart, shown: dict[str, list[str]], nodes: dict[str, TreeNode], stack_min: int) -> None:
-    """List many leaf siblings in one stacked box under their parent instead of a wide row."""
+    """List many leaf siblings in one stacked box under their parent instead of a wide row. One
+    link draws a stack, so leaves on the line and posts that only belong there are stacked apart
+    (a lone one stays its own box): a belonging post must not read as a line report."""
     for parent, children in shown.items():
         for suffix, is_post in (("", False), ("__posts", True)):
             fold = f"more__{parent}{suffix}"
@@ -431,28 +446,76 @@ def _stack_leaves(chart: Chart, shown: dict[str, list[str]], nodes: dict[str, Tr
                       or (not nodes[c].is_staff and all(x.startswith("more__") for x in shown.get(c, [])))]
             if len([c for c in leaves if c in nodes]) < stack_min:
                 continue
-            rows: list[Box] = []
-            for child in leaves:
-                box = chart.boxes.pop(child)
-                own = shown.get(child, [])
-                if own:  # the leaf's own "+N flere" goes into its row
-                    more = chart.boxes.pop(own[0])
-                    box.lines.append(f"{more.title} {more.lines[0] if more.lines else ''}".strip())
-                    box.hidden = more.hidden
-                    chart.links = [l for l in chart.links if l.head != own[0]]
-                rows.append(box)
-            stack = Box(f"stack__{parent}{suffix}", "stack", "", [], rows=rows)
-            chart.add(stack)
-            moved = set(leaves)
-            chart.links = [l for l in chart.links if not (l.tail == parent and l.head in moved)]
-            belongs = all(nodes[c].via == "BELONGS_TO" for c in leaves if c in nodes)
-            attrs = {"color": "#8895a3", "arrowhead": "none"} if belongs else {}
-            chart.link(parent, stack.id, "belongs" if belongs else "line", **attrs)
+            line = [c for c in leaves if c in nodes and nodes[c].via != "BELONGS_TO"]
+            belongs = [c for c in leaves if c in nodes and nodes[c].via == "BELONGS_TO"]
+            folds = [c for c in leaves if c not in nodes]
+            kinds = [(kind, ids) for kind, ids in (("line", line), ("belongs", belongs)) if len(ids) > 1]
+            for number, (kind, ids) in enumerate(kinds):
+                rows = ids + (folds if number == len(kinds) - 1 else [])  # the fold box goes last
+                _stack(chart, shown, parent, f"stack__{parent}{suffix}" + (f"__{kind}" if number else ""),
+                       rows, kind)
+
+
+def _stack(chart: Chart, shown: dict[str, list[str]], parent: str, stack_id: str, leaves: list[str],
+           kind: str) -> None:
+    rows: list[Box] = []
+    for child in leaves:
+        box = chart.boxes.pop(child)
+        own = shown.get(child, [])
+        if own:  # the leaf's own "+N flere" goes into its row
+            more = chart.boxes.pop(own[0])
+            box.lines.append(Note(f"{more.title} {more.lines[0] if more.lines else ''}".strip()))
+            box.hidden = more.hidden
+            chart.links = [l for l in chart.links if l.head != own[0]]
+        rows.append(box)
+    stack = chart.add(Box(stack_id, "stack", "", [], rows=rows))
+    moved = set(leaves)
+    chart.links = [l for l in chart.links if not (l.tail == parent and l.head in moved)]
+    attrs = {"color": "#8895a3", "arrowhead": "none"} if kind == "belongs" else {}
+    chart.link(parent, stack.id, kind, **attrs)
+
+
+def member_label(rows: list[dict]) -> str:
+    """What a member is to a body: its roles (MEMBER_OF) and parts (PARTY_TO), with seats."""
+    labels: list[str] = []
+    for row in rows:
+        if row["how"] == "member":
+            text = row.get("role") or "medlem"
+            if row.get("seats"):
+                text += f", {count_no(row['seats'], 'seat')}"
+        else:
+            text = ROLE_NO.get(row.get("role"), row.get("role") or "part")
+        if text not in labels:
+            labels.append(text)
+    text = "; ".join(labels)
+    # as wide as its longest word: "kommunestyrerepresentanter," is not cut before its comma
+    return "\n".join(wrap(text, max([26, *(len(word) for word in text.split())]), 3))
+
+
+def draw_member(chart: Chart, body: str, rows: list[dict], clash: set[str], status: str = "") -> bool:
+    """One member of a body drawn with its link; True if it is an organisation drawn above the
+    body (member municipalities and parties form a joint body), False for a person or post,
+    drawn beside the body: it is no part of the body's line."""
+    first = rows[0]
+    lines = []
+    if first.get("type") == "Post":
+        lines = [holder_text(first.get("holder"), first.get("capacity"), first.get("was_held"))]
+    elif first.get("type") == "Organisation" and first.get("kind"):
+        lines = [Note(f"({kind_no(first['kind'])})")]
+    box = chart.add(Box(first["id"], "member", member_name(first, clash), lines, first.get("type", ""),
+                        first.get("kind") or "", status=status))
+    style = {"color": "#0f766e", "fontcolor": "#0f766e", "penwidth": "1.3", "status": status}
+    if first.get("type") != "Organisation":
+        chart.link(body, box.id, "member", member_label(rows), constraint=False, arrowhead="none", **style)
+        chart.same_rank.append([body, box.id])
+        return False
+    chart.link(box.id, body, "member", member_label(rows), **style)
+    return True
 
 
 def _draw_members(chart: Chart, tree: Tree) -> bool:
     """Member municipalities (MEMBER_OF) and parties (PARTY_TO the establishing agreement) above
-    the joint bodies they form."""
+    the joint bodies they form; people and posts that are members beside the body."""
     if not tree.members:
         return False
     per: dict[tuple[str, str], list[dict]] = {}
@@ -461,30 +524,8 @@ def _draw_members(chart: Chart, tree: Tree) -> bool:
         per.setdefault((row["body"], row["id"]), []).append(row)
     top: list[str] = []
     for (body, member), rows in sorted(per.items(), key=lambda kv: sort_key(kv[1][0]["name"])):
-        if body not in chart.boxes:
-            continue
-        first = rows[0]
-        lines = []
-        if first.get("type") == "Post":
-            lines = [holder_text(first.get("holder"), first.get("capacity"), first.get("was_held"))]
-        elif first.get("type") == "Organisation" and first.get("kind"):
-            lines = [f"({kind_no(first['kind'])})"]
-        box = chart.add(Box(member, "member", member_name(first, clash), lines, first.get("type", ""),
-                            first.get("kind") or ""))
-        labels = []
-        for row in rows:
-            if row["how"] == "member":
-                text = row.get("role") or "medlem"
-                if row.get("seats"):
-                    text += f", {row['seats']} plasser"
-            else:
-                text = ROLE_NO.get(row.get("role"), row.get("role") or "part")
-            if text not in labels:
-                labels.append(text)
-        label = "\n".join(wrap("; ".join(labels), 26, 3))
-        chart.link(member, body, "member", label, color="#0f766e", fontcolor="#0f766e", penwidth="1.3")
-        if body == tree.root.id:
-            top.append(box.id)
+        if body in chart.boxes and draw_member(chart, body, rows, clash) and body == tree.root.id:
+            top.append(member)
     if top:
         chart.same_rank.append(top)
     return True
