@@ -16,25 +16,11 @@ from orggraph.loader.problems import ValidationFailed
 from orggraph.schema import NODE_BY_LABEL
 
 from conftest import make_engine, snapshot
+from loaderutil import problems_of, where, write
 
 MANY = 2100  # more rows than LadybugDB looks at to guess a CSV's dialect
 TRICKY = ['Vedtak om "Nye Nordøy"', "Vedtak: A, B og C", "to\nlinjer", "cr\r\nlf", " mellomrom ",
           "æøå ÆØÅ", '"', "a,b", "null", "\\N", "bak\\strek"]
-
-
-def problems_of(*paths) -> list:
-    with pytest.raises(ValidationFailed) as caught:
-        check(list(paths))
-    return caught.value.problems
-
-
-def where(problems) -> list[tuple[int, str]]:
-    return [(p.where.line, p.field) for p in problems]
-
-
-def write(path, text: str):
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
 
 
 # --- 1. the bulk path reads back exactly what it wrote ------------------------------------------
