@@ -47,6 +47,8 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
     if depth < 0:
         from orggraph.errors import QueryError
         raise QueryError(f"depth must be 0 or more, got {depth}")
+    if not _exist_on(engine, [start], extra["as_of"], step):
+        return []
     seen, frontier, out = {start}, [start], []
     for level in range(1, depth + 1):
         if not frontier:
@@ -62,6 +64,17 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
             if expands(row):
                 frontier.append(row["id"])
     return out
+
+
+def _exist_on(engine: "Engine", ids: list[str], day: Any, step: str) -> bool:
+    """Whether every node of `ids` is in the graph on `day`. A traversal from one that is not
+    reaches nothing, as chain of command and span of control do: its undated relationships would
+    otherwise lead on (a municipality's units listed years before it began)."""
+    index = _index(step, engine)
+    found = index.nodes_by_id(ids) if index is not None else engine.query("nodes_by_id", ids=ids)
+    return len(found) == len(set(ids)) and all(
+        (e["valid_from"] is None or e["valid_from"] <= day) and (e["valid_to"] is None or e["valid_to"] >= day)
+        for e in found)
 
 
 def _subordinates(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
@@ -213,12 +226,8 @@ def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     """The shortest chain of relationships between two nodes, searched from both ends at once."""
     start, goal = p["from_id"], p["to_id"]
     day = p["as_of"]
-    index = _index("neighbours", engine)
-    ends = index.nodes_by_id([start, goal]) if index is not None else engine.query("nodes_by_id", ids=[start, goal])
-    if start == goal or len(ends) != 2 or not all(
-            (e["valid_from"] is None or e["valid_from"] <= day) and (e["valid_to"] is None or e["valid_to"] >= day)
-            for e in ends):
-        return []  # an end that does not exist on the date is connected to nothing
+    if start == goal or not _exist_on(engine, [start, goal], day, "neighbours"):
+        return []
     # came[side][node] = (the node it was reached from, relationship) in that side's search
     came: list[dict[str, tuple]] = [{start: (None, None)}, {goal: (None, None)}]
     about: dict[str, tuple] = {}  # node → (type, name), from the rows seen

@@ -125,6 +125,22 @@ def test_agreements_of_merged_municipalities_in_the_seeds(engine):
     assert engine.query("agreements_of", id="ski", as_of="2022-01-01") == []  # now Nordre Follo
 
 
+@pytest.mark.parametrize("index", [False, True], ids=["statements", "line-index"])
+def test_traversals_from_a_node_not_yet_there_reach_nothing(engine, index):
+    """New Sandefjord begins on 2017-01-01, its service areas' PART_OF is undated (seed 002): in
+    2010 nothing lies below it or near it, as its chain of command and span of control say."""
+    from orggraph.queries import line_index
+    load(engine, [SEEDS])
+    if index and engine.dialect == "ladybug":
+        assert line_index.current(engine, build_now=True) is not None
+    for name, args in (("subordinates", {"depth": 3}), ("within", {"steps": 2}), ("impact", {"steps": 2})):
+        assert engine.query(name, id="sandefjord", as_of="2010-01-01", **args) == [], name
+        assert engine.query(name, id="sandefjord", as_of="2018-01-01", **args), name
+    assert engine.query("span_of_control", id="sandefjord", as_of="2010-01-01") == []
+    assert engine.query("connection", from_id="sandefjord", to_id="sandefjord-hso", as_of="2010-01-01") == []
+    assert engine.query("connection", from_id="sandefjord", to_id="sandefjord-hso", as_of="2018-01-01")
+
+
 def test_impact_reaches_the_agreements_an_organisation_is_party_to(engine):
     """Salangen hosts barnevern and IKT for four municipalities (seed 003): if it changes, those
     agreements are affected, and through them the other parties, which do not end with it."""
