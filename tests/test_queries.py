@@ -141,6 +141,14 @@ def test_traversals_from_a_node_not_yet_there_reach_nothing(engine, index):
     assert engine.query("connection", from_id="sandefjord", to_id="sandefjord-hso", as_of="2018-01-01")
 
 
+def test_members_with_one_role_and_title_come_in_their_holders_order(engine):
+    """ISK's eight enhetsledere share role and title (seed 000): ordered by holder, not by chance."""
+    load(engine, [SEEDS])
+    rows = engine.query("members", id="isk-administrativ-ledelse", as_of="2010-01-01")
+    holders = [r["holder"] for r in rows if r["role"] == "enhetsleder"]
+    assert len(holders) == 8 and holders[0] == "Johannes Bremer" and holders[-1] == "Øystein Sende"
+
+
 def test_impact_reaches_the_agreements_an_organisation_is_party_to(engine):
     """Salangen hosts barnevern and IKT for four municipalities (seed 003): if it changes, those
     agreements are affected, and through them the other parties, which do not end with it."""
