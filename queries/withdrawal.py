@@ -59,6 +59,11 @@ def _belongs_to(engine: "Engine", member: "Row", org: str, day: Any) -> bool:
 
 
 def _withdrawal(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
+    # as impact: `steps` bounds every answer (0 steps: nothing), the party check applies anyway
+    return [row for row in _consequences(engine, p) if row["depth"] <= p["steps"]]
+
+
+def _consequences(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     org, agreement, day = p["organisation"], p["agreement"], p["as_of"]
     parties = engine.query("agreement_parties", id=agreement, as_of=day)
     mine = [r for r in parties if r["id"] == org]

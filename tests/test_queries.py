@@ -196,6 +196,13 @@ def test_an_agreement_that_ends_reaches_the_agreements_of_what_it_set_up(engine,
     assert (rows["iks-innkjop"]["depth"], rows["iks-innkjop"]["via"], rows["iks-innkjop"]["effect"]) == (
         3, "ab-iks", "one of its parties ends")
     assert rows["b-kom"]["effect"] == "party: loses what the agreement gives it"
+    # steps bound the answer as in impact: 0 steps, nothing; 2 steps, not the third
+    ask = {"organisation": "a-kom", "agreement": "ab-selskapsavtale", "as_of": "2024-01-01"}
+    assert engine.query("withdrawal", steps=0, **ask) == []
+    assert max(r["depth"] for r in engine.query("withdrawal", steps=2, **ask)) == 2
+    assert [r["id"] for r in engine.query("withdrawal", steps=1, **ask)] == ["ab-selskapsavtale"]
+    with pytest.raises(QueryError, match="not a party"):  # refused whatever the steps
+        engine.query("withdrawal", organisation="b-kom", agreement="iks-innkjop", steps=0, as_of="2024-01-01")
 
 
 def test_municipalities_before_and_after_a_merger(graph):
