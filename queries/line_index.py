@@ -185,6 +185,10 @@ class LineIndex:
 
     # --- one-hop steps, as the .cypher files of the same names -----------------------------
 
+    def _existing(self, ids: list[str], day: dt.date) -> list[str]:
+        """The ids a step starts from: those of nodes that exist on `day`, as the statements' anchors."""
+        return [i for i in ids if i in self.every and _ok(*self.every[i][2:], day)]
+
     def _row(self, key: str, origin: str, relationship: str, other: str, **extra: Any) -> "Row":
         node_type, name = self.every[other][:2]
         return {key: origin, "relationship": relationship, "id": other, "type": node_type, "name": name,
@@ -193,7 +197,7 @@ class LineIndex:
     def neighbours(self, ids: list[str], day: dt.date) -> list["Row"]:
         """neighbours.cypher: one step in either direction over any valid relationship to a valid node."""
         rows = []
-        for origin in ids:
+        for origin in self._existing(ids, day):
             for other, rel, _, _, f, t in self.links.get(origin, ()):
                 if _ok(f, t, day) and _ok(*self.every[other][2:], day):
                     rows.append(self._row("via", origin, rel, other))
@@ -202,7 +206,7 @@ class LineIndex:
     def dependents(self, ids: list[str], day: dt.date) -> list["Row"]:
         """dependents.cypher: incoming relationships of the dependent kinds, outgoing ones of DEPENDENT_OUT."""
         rows = []
-        for cause in ids:
+        for cause in self._existing(ids, day):
             for other, rel, outgoing, _, f, t in self.links.get(cause, ()):
                 wanted = rel in DEPENDENT_OUT if outgoing else rel in DEPENDENT_TYPES
                 if wanted and _ok(f, t, day) and _ok(*self.every[other][2:], day):
@@ -212,7 +216,7 @@ class LineIndex:
     def direct_reports(self, ids: list[str], day: dt.date, include_dotted: bool) -> list["Row"]:
         """direct_reports.cypher: PART_OF and (line, or any if asked) REPORTS_TO into the given ids."""
         rows = []
-        for parent in ids:
+        for parent in self._existing(ids, day):
             for other, rel, outgoing, kind, f, t in self.links.get(parent, ()):
                 if outgoing or rel not in ("PART_OF", "REPORTS_TO"):
                     continue

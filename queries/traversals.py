@@ -47,8 +47,9 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
     if depth < 0:
         from orggraph.errors import QueryError
         raise QueryError(f"depth must be 0 or more, got {depth}")
-    if not _exist_on(engine, [start], extra["as_of"], step):
-        return []
+    # a step from a node that does not exist on the date reaches nothing (the step statements
+    # check their anchors), so neither does a traversal from one: its undated relationships
+    # would otherwise lead on (a municipality's units listed years before it began)
     seen, frontier, out = {start}, [start], []
     for level in range(1, depth + 1):
         if not frontier:
@@ -64,17 +65,6 @@ def _breadth_first(engine: "Engine", start: str, depth: int, step: str, extra: d
             if expands(row):
                 frontier.append(row["id"])
     return out
-
-
-def _exist_on(engine: "Engine", ids: list[str], day: Any, step: str) -> bool:
-    """Whether every node of `ids` is in the graph on `day`. A traversal from one that is not
-    reaches nothing, as chain of command and span of control do: its undated relationships would
-    otherwise lead on (a municipality's units listed years before it began)."""
-    index = _index(step, engine)
-    found = index.nodes_by_id(ids) if index is not None else engine.query("nodes_by_id", ids=ids)
-    return len(found) == len(set(ids)) and all(
-        (e["valid_from"] is None or e["valid_from"] <= day) and (e["valid_to"] is None or e["valid_to"] >= day)
-        for e in found)
 
 
 def _subordinates(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
@@ -225,8 +215,9 @@ def _impact(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
 def _connection(engine: "Engine", p: dict[str, Any]) -> list["Row"]:
     """The shortest chain of relationships between two nodes, searched from both ends at once."""
     start, goal = p["from_id"], p["to_id"]
-    day = p["as_of"]
-    if start == goal or not _exist_on(engine, [start, goal], day, "neighbours"):
+    # a step from a node that does not exist on the day reaches nothing (neighbours.cypher), so
+    # an end that does not exist then is never met
+    if start == goal:
         return []
     # came[side][node] = (the node it was reached from, relationship) in that side's search
     came: list[dict[str, tuple]] = [{start: (None, None)}, {goal: (None, None)}]

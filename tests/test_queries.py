@@ -139,6 +139,14 @@ def test_traversals_from_a_node_not_yet_there_reach_nothing(engine, index):
     assert engine.query("span_of_control", id="sandefjord", as_of="2010-01-01") == []
     assert engine.query("connection", from_id="sandefjord", to_id="sandefjord-hso", as_of="2010-01-01") == []
     assert engine.query("connection", from_id="sandefjord", to_id="sandefjord-hso", as_of="2018-01-01")
+    # the one-hop steps themselves (statements or index alike) start only from what exists then
+    for name, args in (("direct_reports", {"include_dotted": True}), ("neighbours", {}), ("dependents", {})):
+        assert engine.query(name, ids=["sandefjord"], as_of="2010-01-01", **args) == [], name
+        assert engine.query(name, ids=["sandefjord"], as_of="2018-01-01", **args), name
+    # Andebu existed in 2010 and leads to the merger (valid on every date), but not on to its successor
+    assert engine.query("connection", from_id="andebu", to_id="sandefjord", as_of="2010-01-01") == []
+    assert engine.query("connection", from_id="andebu", to_id="sandefjord", as_of="2016-06-01") == []
+    assert engine.query("connection", from_id="andebu-radmann", to_id="andebu", as_of="2010-01-01")
 
 
 def test_members_with_one_role_and_title_come_in_their_holders_order(engine):
