@@ -31,8 +31,8 @@ from orggraph.engine.base import Engine, Row, Tx
 from orggraph.loader.items import DocumentParser, NodeItem, Parsed, RelItem
 from orggraph.loader.load import graph_lookup
 from orggraph.loader.problems import Location, Problem
-from orggraph.loader.stored import API, CYCLE_RELS, STORED, rel_columns, rel_item, stored_rels, upward
-from orggraph.loader.validate import Known, validate
+from orggraph.loader.stored import API, CYCLE_RELS, STORED, rel_columns, rel_item, sharing, stored_rels, upward
+from orggraph.loader.validate import Held, Known, validate
 from orggraph.loader.write import create_rel_statement, node_dict, upsert_statement
 from orggraph.queries import get_query
 from orggraph.schema import DATE, NODE_BY_LABEL, REL_BY_NAME, RELS, STRING, RelType
@@ -128,8 +128,10 @@ def _report(problems: list[Problem], ends: tuple[str, str] | None = None) -> lis
 def check(before: Parsed, after: Parsed, reader: TxReader, ends: tuple[str, str] | None = None) -> None:
     """Raise InvalidWrite with the problems `after` has and `before` had not."""
     lookup = _cached(graph_lookup(reader))  # type: ignore[arg-type]
-    old = set(validate(before, lookup))
-    new = [p for p in validate(after, lookup) if p not in old]
+    written = {n.id for n in after.nodes}
+    held = Held({}, {}, [], [], {}, sharing=[n for n in sharing(reader, after.nodes) if n.id not in written])
+    old = set(validate(before, lookup, held=held))
+    new = [p for p in validate(after, lookup, held=held) if p not in old]
     if new:
         raise InvalidWrite(_report(new, ends))
 

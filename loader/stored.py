@@ -13,9 +13,9 @@ from orggraph.engine.base import Engine, Row
 from orggraph.schema import NODES, REL_BY_NAME, RELS
 from orggraph.schema.model import RelType
 
-from .items import Parsed, RelItem
+from .items import NodeItem, Parsed, RelItem
 from .problems import STORED
-from .validate import Held, Lookup
+from .validate import UNIQUE_ON_DATE, Held, Lookup
 
 API = "api"  # the dataset of what the API writes (api/writes.py)
 CYCLE_RELS = ("PART_OF", "REPORTS_TO")
@@ -123,9 +123,28 @@ def held(engine: Engine, parsed: Parsed, datasets: list[str], lookup: Lookup,
                                               if i in defined and i not in own}).items() if d != API}
     leaving = {i: d for i, d in own.items() if i not in defined}
     again = restated(engine, parsed.rels, datasets)
+    others = [n for n in sharing(engine, parsed.nodes) if n.id not in defined and n.id not in leaving]
     return Held(taken, leaving, [r for r in again if r.props.get("dataset") != API],
                 links(engine, sorted(leaving), datasets) if leaving else [], files,
-                [r for r in again if r.props.get("dataset") == API])
+                [r for r in again if r.props.get("dataset") == API], others)
+
+
+def sharing(reader: Reader, nodes: list[NodeItem]) -> list[NodeItem]:
+    """Stored nodes holding a value of `nodes` that is unique on any day (validate.UNIQUE_ON_DATE),
+    any period; the caller leaves out those the input replaces."""
+    found = []
+    for label, names in UNIQUE_ON_DATE.items():
+        for name in names:
+            values = sorted({n.props[name] for n in nodes if n.label == label and n.props.get(name) is not None})
+            if not values:
+                continue
+            rows = reader.read(f"MATCH (n:{label}) WHERE n.{name} IN $values RETURN n.id AS id, "
+                               f"n.{name} AS value, n.valid_from AS valid_from, n.valid_to AS valid_to, "
+                               "n.dataset AS dataset", {"values": values})
+            found += [NodeItem(label, {"id": row["id"], name: row["value"], "valid_from": row["valid_from"],
+                                       "valid_to": row["valid_to"], "dataset": row["dataset"]}, STORED)
+                      for row in rows]
+    return found
 
 
 def listed(engine: Engine, datasets: list[str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from orggraph.schema import REL_BY_NAME
+from orggraph.schema import NODES, REL_BY_NAME
 
 from .items import NodeItem, Parsed, RelItem
 from .problems import STORED, Location, Problem
@@ -47,6 +47,8 @@ class Held:
     files: dict[str, str]  # the file of each dataset being loaded, for problems without a line
     #: the API's relationships with the key of one in the files: the load writes the file's instead
     replaced: list[RelItem] = field(default_factory=list)
+    #: other nodes in the graph sharing a value that is unique on any day (loader.stored.sharing)
+    sharing: list[NodeItem] = field(default_factory=list)
 
 
 def overlaps(a_from, a_to, b_from, b_to) -> bool:
@@ -94,6 +96,7 @@ def validate(parsed: Parsed, lookup: Lookup | None = None,
         add(Problem(nodes[node_id].where, "id", f"duplicate id {node_id!r}: {_taken(dataset)}"))
     dates = {n.id: n.props["date"] for n in parsed.nodes if n.props.get("date")}
     _references(parsed.rels, known, dates, add, held.leaving)
+    _unique_on_date([n for n in parsed.nodes if nodes[n.id].where == n.where], held.sharing, add)
     _duplicate_rels(parsed.rels, add, held.restated)
     _still_linked(held, add)
     _holders(parsed.rels + (context or []), add)
@@ -195,6 +198,35 @@ def _check_days(rel: RelItem, end: str, dates: dict[str, dt.date]) -> Iterable[t
     if start or stop or end != "target" or rule is None or rel.source not in dates:
         return
     yield dates[rel.source] + rule[0], rule[1]
+
+
+#: label → the properties no two of its nodes may share on one day (schema Prop.unique_on_date)
+UNIQUE_ON_DATE = {node.label: tuple(p.name for p in node.all_props if p.unique_on_date) for node in NODES}
+
+
+def _unique_on_date(nodes: list[NodeItem], stored: list[NodeItem], add) -> None:
+    """A value such as a kommunenummer names one node on any day: two nodes of a type holding it
+    in overlapping periods are reported at the input's (stored pairs are not this input's)."""
+    by_value: dict[tuple, list[NodeItem]] = defaultdict(list)
+    for node in stored + nodes:  # stored first: an input node is reported, a stored one named
+        for name in UNIQUE_ON_DATE.get(node.label, ()):
+            if node.props.get(name) is not None:
+                by_value[node.label, name, node.props[name]].append(node)
+    for (_, name, value), group in by_value.items():
+        for i, later in enumerate(group):
+            if later.where == STORED:
+                continue
+            for earlier in group[:i]:
+                a, b = earlier.props, later.props
+                if overlaps(a.get("valid_from"), a.get("valid_to"), b.get("valid_from"), b.get("valid_to")):
+                    other = Known(earlier.label, a.get("valid_from"), a.get("valid_to"), None)
+                    where = f"at {earlier.where}" if earlier.where != STORED else \
+                        f"in the database, dataset {a.get('dataset')!r}"
+                    add(Problem(later.at(name), name,
+                                f"{name} {value!r} is also held by {earlier.id!r} ({where}, valid "
+                                f"{other.period()}) in an overlapping period: a {name} names one "
+                                f"{later.label} at a time"))
+                    break
 
 
 def _duplicate_rels(rels: list[RelItem], add, stored: list[RelItem]) -> None:

@@ -176,6 +176,14 @@ def _county(number: int) -> str:
     return COUNTIES[(number - 1) * len(COUNTIES) // MUNICIPALITIES]
 
 
+def kommunenummer(number: int) -> str:
+    """9001, 9002, …: no county is numbered 90–99, so a synthetic number never names a real
+    municipality (the seeds' among them) on the same day, and both load into one graph."""
+    if not 0 < number < 1000:
+        raise ValueError(f"no synthetic kommunenummer for municipality {number}")
+    return f"{9000 + number}"
+
+
 def _place_name(rng: random.Random, number: int) -> str:
     return f"{rng.choice(WORDS)}{rng.choice(['vik', 'dal', 'øy', 'ås', 'strand'])} {number}"
 
@@ -199,7 +207,7 @@ def _earlier(rng: random.Random, tables: Tables, last: dt.date, number: int, cou
     """A municipality that ended on `last`, with its rådmann (held), leader group and council; its row."""
     old = f"k{number:04d}"
     name = name or _place_name(rng, number)
-    row = tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=f"{number:04d}",
+    row = tables.add("organisations", id=old, kind="municipality", name=name, kommunenummer=kommunenummer(number),
                      county=county, valid_to=last, source=SOURCE)
     _council(tables, row, number)
     # the title was rådmann until the local government act of 2018 took effect
@@ -310,13 +318,13 @@ def generate(folder: Path, scale: float = 0.01, seed: int = 2017,
     mergers: dict[str, Merger] = {}
     unmerged: dict[str, tuple[list[dict], list[Made]]] = {}
     areas: dict[str, dict[str, str]] = {}
-    next_number = iter(range(MUNICIPALITIES + 1, 10_000)).__next__
+    next_number = iter(range(MUNICIPALITIES + 1, 1000)).__next__
     per_municipality = max(1, round(UNITS_AT_FULL_SCALE * scale / MUNICIPALITIES))
     ids = [f"k{number:04d}" for number in range(1, MUNICIPALITIES + 1)]
     for number, municipality in enumerate(ids, start=1):
         begun = [
             tables.add("organisations", id=municipality, kind="municipality", name=_place_name(rng, number),
-                       kommunenummer=f"{number:04d}", county=_county(number), source=SOURCE),
+                       kommunenummer=kommunenummer(number), county=_county(number), source=SOURCE),
             tables.add("posts", id=f"{municipality}-direktor", title="Kommunedirektør", kind="executive",
                        heads=municipality, source=SOURCE),
             tables.add("meeting_places", id=f"{municipality}-ledergruppe", name="Ledergruppen",

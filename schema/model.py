@@ -51,6 +51,9 @@ class Prop:
     doc: str = ""
     minimum: float | None = None  # the least a number may be (loader.items.convert checks it)
     pattern: str | None = None  # a regular expression text must match whole (convert, JSON Schema)
+    #: no two nodes of the type hold the same value on any day (a kommunenummer names one
+    #: municipality at a time; loader.validate checks it across files, datasets and API writes)
+    unique_on_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ NODES: tuple[NodeType, ...] = (
                      "municipality", "county", "samkommune", "fellesnemnd", "iks",
                      "oppgavefellesskap", "project", "state", "company", "other")),
                  Prop("kommunenummer", STRING, doc="4-digit municipality number valid in the period",
-                      pattern=r"^[0-9]{4}$"),
+                      pattern=r"^[0-9]{4}$", unique_on_date=True),
                  Prop("county", STRING, doc="fylke"),
                  Prop("org_number", STRING, doc="organisasjonsnummer"),
                  FTE, DESCRIPTION)),

@@ -13,7 +13,9 @@ import pytest
 from orggraph.generate import MAX_DEPTH, MUNICIPALITIES, SPLIT_DAY, generate
 from orggraph.loader.load import check, load
 
-from conftest import ENGINES, make_engine
+from conftest import ENGINES, ROOT, make_engine
+
+SEEDS = ROOT / "data" / "seeds"
 
 DAY = dt.timedelta(days=1)
 
@@ -56,6 +58,9 @@ def test_same_seed_same_files_and_valid(tmp_path):
     assert 900 <= counts["units"] <= 1100  # ~200 000 × 0.005
     checked = check([tmp_path / "a"])
     assert len(checked.parsed.nodes) == sum(v for k, v in counts.items() if k != "relationships")
+    # synthetic kommunenummer (9001 on) never clash with real ones: it loads beside the seeds
+    assert all("9001" <= o["kommunenummer"] <= "9999" for o in municipalities)
+    assert check([tmp_path / "a", SEEDS]).datasets
 
 
 def test_trees_reach_the_maximum_depth(tmp_path):

@@ -171,3 +171,46 @@ def test_the_commands_say_what_is_refused_and_what_goes(cli_env, tmp_path):
                      result.stdout)
     result = run("load", "seeds")
     assert re.search(r"removed \d+ nodes no longer listed: andebu, ", result.stdout), result.stdout
+
+
+# --- a kommunenummer names one municipality at a time ---------------------------------------------
+
+def municipality(node_id: str, number: str, period: str = "") -> str:
+    return (f"  - {{id: {node_id}, name: {node_id.title()}, kind: municipality, "
+            f"kommunenummer: \"{number}\"{period}}}\n")
+
+
+def test_a_kommunenummer_is_held_by_one_municipality_at_a_time_across_files(tmp_path):
+    """Within the files: a number passing on after a merger is fine, an overlap is not, and the
+    problem names the other holder and where it is."""
+    head = "dataset: {}\nsource: t\norganisations:\n"
+    write(tmp_path / "a.yaml", head.format("a") + municipality("gamle", "0706", ", valid_to: 2016-12-31")
+          + municipality("etter", "0706", ", valid_from: 2017-01-01"))
+    assert check([tmp_path / "a.yaml"]).parsed.nodes  # back to back: no problem
+    write(tmp_path / "b.yaml", head.format("b") + municipality("ny", "0706", ", valid_from: 2016-12-31")
+          + municipality("annen", "0707"))
+    (problem,) = problems([tmp_path / "a.yaml", tmp_path / "b.yaml"], None)
+    assert (Path(problem.where.file).name, problem.where.line, problem.field) == ("b.yaml", 4, "kommunenummer")
+    assert problem.message.startswith("kommunenummer '0706' is also held by 'gamle' (at ")
+    assert "a.yaml:4, valid … – 2016-12-31) in an overlapping period" in problem.message
+
+
+def test_a_kommunenummer_another_dataset_holds_then_is_refused(engine, tmp_path):
+    """Against the graph: old Sandefjord held 0706 until 2016-12-31 (seed 002)."""
+    load(engine, [SEEDS])
+    head = "dataset: zz_nr\nsource: t\norganisations:\n"
+    clash = write(tmp_path / "zz.yaml", head + municipality("ny", "0706", ", valid_from: 2016-06-01"))
+    (problem,) = refused([clash], engine)
+    assert (problem.where.line, problem.field) == (4, "kommunenummer")
+    assert problem.message.startswith("kommunenummer '0706' is also held by 'sandefjord-0706' (in the "
+                                      "database, dataset '002_nye_sandefjord', valid … – 2016-12-31)")
+    # from the day after it ended, the number is free; and a reload of the seeds is not refused by
+    # numbers its own nodes hold
+    load(engine, [write(tmp_path / "zz.yaml", head + municipality("ny", "0706", ", valid_from: 2017-01-01"))])
+    assert engine.query("node", id="ny")[0]["node"]["kommunenummer"] == "0706"
+    load(engine, [SEEDS])
+    # a dataset that gives its number up in the same load frees it for another
+    load(engine, [write(tmp_path / "zz.yaml", head + municipality("ny", "0707")),
+                  write(tmp_path / "zy.yaml", "dataset: zy\nsource: t\norganisations:\n"
+                        + municipality("nyere", "0706", ", valid_from: 2018-01-01"))])
+    assert engine.query("node", id="nyere")[0]["node"]["kommunenummer"] == "0706"

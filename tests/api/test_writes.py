@@ -137,6 +137,25 @@ def test_ids_are_unique_across_types(secured_asgi):
         assert found == [("input.id", "[input.id] duplicate id 'helse': already defined at the database")]
 
 
+def test_a_kommunenummer_is_held_by_one_municipality_at_a_time(secured_asgi):
+    """Nordøy holds 1901 until 2019-12-31 (tests/data/valid): not again before then, by a new
+    municipality or by moving another's number or start; from the day after, it is free."""
+    create = "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id kommunenummer } }"
+    update = "mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) { id kommunenummer } }"
+    new = {"id": "ny", "name": "Ny", "kind": "municipality", "kommunenummer": "1901", "source": "s"}
+    clash = ("input.kommunenummer", "[input.kommunenummer] kommunenummer '1901' is also held by 'nord' "
+             "(in the database, dataset 'fjordvik', valid … – 2019-12-31) in an overlapping period: "
+             "a kommunenummer names one Organisation at a time")
+    assert problems(secured_asgi, create, {"i": {**new, "validFrom": "2019-12-31"}}) == [clash]
+    assert problems(secured_asgi, update, {"i": {"id": "sor", "source": "s", "kommunenummer": "1901"}}) == [clash]
+    assert write(secured_asgi, update, {"i": {"id": "fjordvik", "source": "s", "kommunenummer": "1901"}}) == {
+        "updateOrganisation": {"id": "fjordvik", "kommunenummer": "1901"}}  # it starts on 2020-01-01
+    assert problems(secured_asgi, update, {"i": {"id": "fjordvik", "source": "s", "validFrom": "2019-06-01"}}) \
+        == [clash]
+    assert write(secured_asgi, create, {"i": {**new, "kommunenummer": "1902", "validFrom": "2020-01-01"}}) == {
+        "createOrganisation": {"id": "ny", "kommunenummer": "1902"}}
+
+
 def test_update_sets_clears_and_checks(secured_asgi):
     query = "mutation($i: UpdateUnitInput!) { updateUnit(input: $i) { name fte description source dataset } }"
     done = write(secured_asgi, query, {"i": {"id": "hjemmetjeneste", "source": "s2", "fte": 82.5,
