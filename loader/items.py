@@ -139,6 +139,8 @@ def convert(prop: Prop, value: Any, from_text: bool = False, written: str | None
         return None, f"must be {expected}, got {value!r}"
     if prop.minimum is not None and value < prop.minimum:
         return None, f"must be at least {prop.minimum:g}, got {value:g}"
+    if prop.maximum is not None and value > prop.maximum:
+        return None, f"must be at most {prop.maximum:,.0f}".replace(",", " ") + f", got {value}"
     if prop.choices and value not in prop.choices:
         return None, f"must be one of {', '.join(prop.choices)}; got {value!r}"
     if prop.pattern and not _pattern(prop.pattern).fullmatch(value):

@@ -24,6 +24,8 @@ def _prop(prop: Prop) -> dict[str, Any]:
         out["pattern"] = prop.pattern
     if prop.minimum is not None:
         out["minimum"] = prop.minimum
+    if prop.maximum is not None:
+        out["maximum"] = prop.maximum
     if prop.doc:
         out["description"] = prop.doc
     return out

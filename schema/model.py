@@ -50,6 +50,8 @@ class Prop:
     private: bool = False  # personal data: not for anonymous readers
     doc: str = ""
     minimum: float | None = None  # the least a number may be (loader.items.convert checks it)
+    #: the most a number may be: a typing slip (an extra 000) is caught, and sums stay finite
+    maximum: float | None = None
     pattern: str | None = None  # a regular expression text must match whole (convert, JSON Schema)
     #: no two nodes of the type hold the same value on any day (a kommunenummer names one
     #: municipality at a time; loader.validate checks it across files, datasets and API writes)
@@ -123,7 +125,7 @@ NODE_COMMON = (Prop("id", STRING, required=True, doc="stable identifier, unique 
 REL_COMMON = (*PERIOD, *PROVENANCE)
 
 NAME = Prop("name", STRING, required=True)
-FTE = Prop("fte", FLOAT, doc="full-time equivalents (årsverk)", minimum=0)
+FTE = Prop("fte", FLOAT, doc="full-time equivalents (årsverk)", minimum=0, maximum=1_000_000)
 DESCRIPTION = Prop("description", STRING)
 
 NODES: tuple[NodeType, ...] = (
@@ -159,10 +161,10 @@ NODES: tuple[NodeType, ...] = (
             "leader_group", "professional_team", "task_team", "network", "steering_group",
             "project_group", "council", "committee", "board", "working_committee", "other")),
         Prop("frequency", STRING, doc="as written, e.g. 'to ganger i året'"),
-        Prop("meetings_per_year", FLOAT, minimum=0),
+        Prop("meetings_per_year", FLOAT, minimum=0, maximum=1000),
         Prop("mandate", STRING),
         Prop("authority", STRING, doc="decision authority (myndighet)"),
-        Prop("seats", INT, minimum=0),
+        Prop("seats", INT, minimum=0, maximum=10_000),
         Prop("status", STRING, choices=("proposed", "active", "ended"),
              doc="proposed forums are not yet decided"),
         DESCRIPTION)),
@@ -175,7 +177,7 @@ NODES: tuple[NodeType, ...] = (
         Prop("status", STRING, required=True, choices=("proposed", "decided", "in_force", "ended")),
         Prop("legal_basis", STRING, doc="e.g. 'kommuneloven 1992 § 28-1b'"),
         FTE,
-        Prop("funding_tkr", FLOAT, doc="funding in thousand NOK", minimum=0),
+        Prop("funding_tkr", FLOAT, doc="funding in thousand NOK", minimum=0, maximum=1e10),
         Prop("funding_note", STRING),
         DESCRIPTION)),
     NodeType("Service", "services", "A service delivered to inhabitants or to the organisation.", (
@@ -220,7 +222,7 @@ RELS: tuple[RelType, ...] = (
             ("Person", "Post", "Organisation", "Unit"), ("MeetingPlace", "Organisation"),
             key="member_of", reverse_key="members",
             props=(Prop("role", STRING, doc="e.g. leder, medlem, sekretær, referent, observatør"),
-                   Prop("seats", INT, minimum=0))),
+                   Prop("seats", INT, minimum=0, maximum=10_000))),
     RelType("BASED_AT", "Where a unit or meeting place is based or meets.",
             ("Unit", "MeetingPlace", "Organisation"), ("Site", "Organisation"), key="based_at"),
     RelType("LOCATED_IN", "The municipality a site lies in.", ("Site",), ("Organisation",),
@@ -237,7 +239,7 @@ RELS: tuple[RelType, ...] = (
             key="delivers"),
     RelType("FUNDS", "Funding of an agreement, project or body.", ("Organisation",),
             ("Agreement", "Organisation", "Unit"), key="funds",
-            props=(Prop("amount_tkr", FLOAT, minimum=0), Prop("note", STRING))),
+            props=(Prop("amount_tkr", FLOAT, minimum=0, maximum=1e10), Prop("note", STRING))),
     RelType("MADE_BY", "The body that made a decision.", ("Decision",),
             ("MeetingPlace", "Organisation"), key="made_by"),
     RelType("CONCERNS", "What a decision decided about.", ("Decision",), ANY_THING, key="concerns"),

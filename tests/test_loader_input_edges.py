@@ -99,7 +99,8 @@ def test_a_row_over_several_lines_is_located_where_it_starts(tmp_path):
 
 YAML_CASES = [("fte: .nan", "fte", "finite"), ("fte: .inf", "fte", "finite"), ("fte: -.inf", "fte", "finite"),
               ("fte: 1.0e+309", "fte", "finite"), ("fte: " + "9" * 400, "fte", "too large"),
-              ("fte: -1.5", "fte", "at least 0"), ("name: ''", "name", "empty"), ('name: "   "', "name", "empty"),
+              ("fte: -1.5", "fte", "at least 0"), ("fte: 1000000.5", "fte", "at most 1 000 000, got 1000000.5"),
+              ("fte: 1.0e+300", "fte", "at most 1 000 000, got 1e+300"), ("name: ''", "name", "empty"), ('name: "   "', "name", "empty"),
               ("source: ''", "source", "empty"),
               # ISO's basic and week forms, which Python's fromisoformat would take
               ('valid_from: "20171231"', "valid_from", "YYYY-MM-DD"), ('valid_to: "2017W011"', "valid_to", "YYYY-MM-DD")]

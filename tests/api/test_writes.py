@@ -166,6 +166,8 @@ def test_update_sets_clears_and_checks(secured_asgi):
     assert cleared["updateUnit"]["fte"] is None and cleared["updateUnit"]["description"] == "ny tekst"
     assert problems(secured_asgi, query, {"i": {"id": "hjemmetjeneste", "source": "s", "name": None}}) == [
         ("input.name", "[input.name] Unit needs 'name'")]
+    assert problems(secured_asgi, query, {"i": {"id": "hjemmetjeneste", "source": "s", "fte": 2e6}}) == [
+        ("input.fte", "[input.fte] must be at most 1 000 000, got 2000000.0")]
     assert problems(secured_asgi, query, {"i": {"id": "nosuch", "source": "s"}}) == [
         ("input.id", "[input.id] no Unit with id 'nosuch'")]
     assert problems(secured_asgi, query, {"i": {"id": "fjordvik", "source": "s"}}) == [
